@@ -63,7 +63,7 @@ export type Role = z.infer<typeof Role>;
 
 /** The operations each role can ever be granted; policy may narrow them, never widen them. */
 export const ROLE_CEILING: Record<Role, readonly Operation[]> = {
-  pos: ["debit", "refund"],
-  gate: ["checkin", "checkout"],
+  pos: ["debit", "refund", "block"],
+  gate: ["checkin", "checkout", "block"],
   station: ["issue", "topup", "payout", "block", "reissue", "debit", "refund"],
 };

@@ -1,0 +1,37 @@
+import { describe, expect, it } from "vitest";
+import { generateSigningKeyPair } from "../crypto/ed25519.ts";
+import { Jwks, jwksKeyFor, kidForVersion, versionFromKid } from "./keys.ts";
+
+describe("key ids", () => {
+  it("name a version and read back to it", () => {
+    expect(kidForVersion(3)).toBe("tessera-3");
+    for (const version of [1, 9, 10, 255]) expect(versionFromKid(kidForVersion(version))).toBe(version);
+  });
+
+  it("refuse versions a card certificate cannot carry", () => {
+    expect(() => kidForVersion(0)).toThrow();
+    expect(() => kidForVersion(256)).toThrow();
+  });
+
+  it.each(["tessera-0", "tessera-03", "tessera-256", "tessera-", "other-3", "tessera-3 ", "TESSERA-3"])(
+    "do not read %j as one of ours",
+    (kid) => {
+      expect(versionFromKid(kid)).toBeUndefined();
+    },
+  );
+});
+
+describe("Jwks", () => {
+  it("accepts the published form of a signing key", async () => {
+    const { publicKey } = await generateSigningKeyPair();
+    const key = await jwksKeyFor(publicKey, 2);
+    expect(key).toMatchObject({ kty: "OKP", crv: "Ed25519", kid: "tessera-2", alg: "EdDSA", use: "sig" });
+    expect(Jwks.safeParse({ keys: [key] }).success).toBe(true);
+  });
+
+  it("rejects a key set that leaks a private key", async () => {
+    const { publicKey } = await generateSigningKeyPair();
+    const key = await jwksKeyFor(publicKey, 2);
+    expect(Jwks.safeParse({ keys: [{ ...key, d: key.x }] }).success).toBe(false);
+  });
+});
