@@ -85,7 +85,7 @@ export function encodeDenyListBinary(value: CompactDenyList): Uint8Array {
   const addTerminals = sortedRevocations(value.add.terminals);
   const removeCards = sortedUniqueCardIds(value.remove.cards);
   const removeTerminals = [...new Set(value.remove.terminals)].sort((a, b) => a - b);
-  removeTerminals.forEach((n) => assertUint32(n, "terminal number"));
+  for (const n of removeTerminals) assertUint32(n, "terminal number");
   if (!disjointIds(addCards, removeCards)) throw new RangeError("a card is both added and removed");
   const added = new Set(addTerminals.map((t) => t.terminalNumber));
   if (removeTerminals.some((n) => added.has(n))) throw new RangeError("a terminal is both added and removed");
@@ -119,7 +119,8 @@ export function decodeDenyListBinary(bytes: Uint8Array): CompactDenyList {
     if (bytes[i] !== MAGIC_BYTES[i]) throw new DenyListFormatError(`not a ${DENY_LIST_MAGIC} deny list`, i);
   }
   const kind = bytes[4]!;
-  if (bytes[5] !== 0 || bytes[6] !== 0 || bytes[7] !== 0) throw new DenyListFormatError("reserved bytes not zero", 5);
+  if (bytes[5] !== 0 || bytes[6] !== 0 || bytes[7] !== 0)
+    throw new DenyListFormatError("reserved bytes not zero", 5);
   reader.offset = 8;
 
   if (kind === SNAPSHOT_KIND) {
@@ -151,7 +152,8 @@ export function decodeDenyListBinary(bytes: Uint8Array): CompactDenyList {
     const removeStart = reader.offset;
     const removeCards = reader.ids(removeCardCount, "removed card ids");
     const removeTerminals = reader.terminalNumbers(removeTerminalCount);
-    if (!disjointIds(addCards, removeCards)) throw new DenyListFormatError("a card is both added and removed", removeStart);
+    if (!disjointIds(addCards, removeCards))
+      throw new DenyListFormatError("a card is both added and removed", removeStart);
     const added = new Set(addTerminals.map((t) => t.terminalNumber));
     if (removeTerminals.some((n) => added.has(n))) {
       throw new DenyListFormatError("a terminal is both added and removed", removeStart);
@@ -168,7 +170,8 @@ export function decodeDenyListBinary(bytes: Uint8Array): CompactDenyList {
 }
 
 function assertUint32(value: number, what: string): void {
-  if (!Number.isInteger(value) || value < 0 || value > UINT32_MAX) throw new RangeError(`${what} must be a uint32`);
+  if (!Number.isInteger(value) || value < 0 || value > UINT32_MAX)
+    throw new RangeError(`${what} must be a uint32`);
 }
 
 /** Sorted by number; a terminal listed twice keeps its earliest `effectiveFrom`, the stricter one. */
@@ -249,14 +252,16 @@ class Reader {
   }
 
   need(length: number, what: string): void {
-    if (this.bytes.length - this.offset < length) throw new DenyListFormatError(`truncated ${what}`, this.offset);
+    if (this.bytes.length - this.offset < length)
+      throw new DenyListFormatError(`truncated ${what}`, this.offset);
   }
 
   /** Counts come from the input, so the whole body length is checked before any list is read. */
   expectRemaining(length: number): void {
     const remaining = this.bytes.length - this.offset;
     if (remaining < length) throw new DenyListFormatError("truncated lists", this.bytes.length);
-    if (remaining > length) throw new DenyListFormatError("trailing bytes after the last list", this.offset + length);
+    if (remaining > length)
+      throw new DenyListFormatError("trailing bytes after the last list", this.offset + length);
   }
 
   u32(): number {
@@ -269,7 +274,8 @@ class Reader {
     const ids = new BigUint64Array(count);
     for (let i = 0; i < count; i++) {
       const id = this.view.getBigUint64(this.offset);
-      if (i > 0 && ids[i - 1]! >= id) throw new DenyListFormatError(`${what} not strictly ascending`, this.offset);
+      if (i > 0 && ids[i - 1]! >= id)
+        throw new DenyListFormatError(`${what} not strictly ascending`, this.offset);
       ids[i] = id;
       this.offset += CARD_ID_BYTES;
     }
@@ -295,7 +301,8 @@ class Reader {
     for (let i = 0; i < count; i++) {
       const start = this.offset;
       const n = this.u32();
-      if (i > 0 && out[i - 1]! >= n) throw new DenyListFormatError("removed terminals not strictly ascending", start);
+      if (i > 0 && out[i - 1]! >= n)
+        throw new DenyListFormatError("removed terminals not strictly ascending", start);
       out.push(n);
     }
     return out;

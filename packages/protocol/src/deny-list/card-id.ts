@@ -68,7 +68,8 @@ export function cardIdsFromHex(ids: Iterable<string>): BigUint64Array {
   const words = new Uint32Array(out.buffer);
   for (let i = 0; i < list.length; i++) {
     const id = list[i]!;
-    if (typeof id !== "string" || !CARD_ID_HEX.test(id)) throw new TypeError("a card id is 16 hex characters");
+    if (typeof id !== "string" || !CARD_ID_HEX.test(id))
+      throw new TypeError("a card id is 16 hex characters");
     words[2 * i + LOW_WORD] = Number.parseInt(id.slice(8), 16);
     words[2 * i + 1 - LOW_WORD] = Number.parseInt(id.slice(0, 8), 16);
   }

@@ -19,7 +19,9 @@ function decodesCanonicallyOrRefuses(bytes: Uint8Array): void {
 
 const u32 = fc.integer({ min: 0, max: 0xffff_ffff });
 const ids = fc
-  .uniqueArray(fc.oneof(fc.bigInt({ min: 0n, max: 6n }), fc.bigInt({ min: 0n, max: 2n ** 64n - 1n })), { maxLength: 8 })
+  .uniqueArray(fc.oneof(fc.bigInt({ min: 0n, max: 6n }), fc.bigInt({ min: 0n, max: 2n ** 64n - 1n })), {
+    maxLength: 8,
+  })
   .map((values) => BigUint64Array.from(values));
 const revocations = fc.uniqueArray(fc.record({ terminalNumber: u32, effectiveFrom: u32 }), {
   selector: (t) => t.terminalNumber,
@@ -30,7 +32,13 @@ const validEncoding = fc.oneof(
     .record({ version: u32, cards: ids, terminals: revocations })
     .map((s) => encodeDenyListBinary({ kind: "snapshot", ...s })),
   fc
-    .record({ from: fc.integer({ min: 0, max: 10 }), add: ids, addTerminals: revocations, remove: ids, removeTerminals: fc.uniqueArray(u32, { maxLength: 4 }) })
+    .record({
+      from: fc.integer({ min: 0, max: 10 }),
+      add: ids,
+      addTerminals: revocations,
+      remove: ids,
+      removeTerminals: fc.uniqueArray(u32, { maxLength: 4 }),
+    })
     .map(({ from, add, addTerminals, remove, removeTerminals }) => {
       const removeCards = BigUint64Array.from([...remove].filter((id) => !add.includes(id)));
       const added = new Set(addTerminals.map((t) => t.terminalNumber));

@@ -84,9 +84,9 @@ describe("TDL1 binary encoding", () => {
     expect(() =>
       encodeDenyListBinary({ ...delta, remove: { cards: BigUint64Array.of(0xaan), terminals: [] } }),
     ).toThrow(RangeError);
-    expect(() => encodeDenyListBinary({ ...delta, remove: { cards: new BigUint64Array(0), terminals: [5] } })).toThrow(
-      RangeError,
-    );
+    expect(() =>
+      encodeDenyListBinary({ ...delta, remove: { cards: new BigUint64Array(0), terminals: [5] } }),
+    ).toThrow(RangeError);
   });
 
   it("refuses a delta where a stored snapshot is expected", () => {
@@ -101,7 +101,11 @@ describe("TDL1 binary encoding", () => {
     ["non-zero reserved bytes", `54444c3100000100${SNAPSHOT_HEX.slice(16)}`, /reserved/],
     ["a missing last byte", SNAPSHOT_HEX.slice(0, -2), /truncated lists/],
     ["a trailing byte", `${SNAPSHOT_HEX}00`, /trailing bytes/],
-    ["a count far beyond the input", `54444c3100000000${"00000007"}${"ffffffff"}${"00000000"}`, /truncated lists/],
+    [
+      "a count far beyond the input",
+      `54444c3100000000${"00000007"}${"ffffffff"}${"00000000"}`,
+      /truncated lists/,
+    ],
     [
       "ids out of order",
       `54444c3100000000000000070000000200000000${"ffffffffffffffff"}${"0102030405060708"}`,
@@ -117,7 +121,11 @@ describe("TDL1 binary encoding", () => {
       `54444c3100000000000000070000000000000002${"0000002a00000000"}${"0000000100000000"}`,
       /terminal records not strictly ascending/,
     ],
-    ["a delta that ends before it starts", `54444c3101000000${"00000009"}${"00000007"}${"00000000".repeat(4)}`, /ends before/],
+    [
+      "a delta that ends before it starts",
+      `54444c3101000000${"00000009"}${"00000007"}${"00000000".repeat(4)}`,
+      /ends before/,
+    ],
     [
       "a delta adding and removing one card",
       `54444c3101000000000000070000000900000001000000000000000100000000${"00000000000000aa"}${"00000000000000aa"}`,

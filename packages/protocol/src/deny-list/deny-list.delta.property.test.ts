@@ -34,10 +34,17 @@ const contentsAt = (version: number) =>
 /** Successive versions of one list, as a server would publish them. */
 const history = fc
   .array(fc.integer({ min: 0, max: 3 }), { minLength: 2, maxLength: 6 })
-  .map((steps) => steps.reduce<number[]>((versions, step) => [...versions, (versions.at(-1) ?? 0) + step], []))
+  .map((steps) => {
+    let version = 0;
+    return steps.map((step) => {
+      version += step;
+      return version;
+    });
+  })
   .chain((versions) => fc.tuple(...versions.map(contentsAt)));
 
-const build = (contents: DenyListContents) => DenyList.fromEntries(contents.version, contents.cards, contents.terminals);
+const build = (contents: DenyListContents) =>
+  DenyList.fromEntries(contents.version, contents.cards, contents.terminals);
 
 /** Checks the list against the plain model it should hold, so `equals` is never the only judge. */
 function expectHolds(list: DenyList, contents: DenyListContents, probes: readonly string[]): void {
@@ -45,7 +52,8 @@ function expectHolds(list: DenyList, contents: DenyListContents, probes: readonl
   expect(list.version).toBe(contents.version);
   expect([...list.cardIds()]).toEqual([...listed].sort());
   for (const id of probes) expect(list.hasCard(id), id).toBe(listed.has(id));
-  for (const t of contents.terminals) expect(list.terminalRevokedFrom(t.terminalNumber)).toBe(t.effectiveFrom);
+  for (const t of contents.terminals)
+    expect(list.terminalRevokedFrom(t.terminalNumber)).toBe(t.effectiveFrom);
   expect(list.terminalCount).toBe(contents.terminals.length);
 }
 
@@ -55,7 +63,9 @@ describe("deny-list deltas (property)", () => {
       fc.property(history, (versions) => {
         let list = build(versions[0]!);
         for (let i = 1; i < versions.length; i++) {
-          const delta = DenyListDelta.parse(JSON.parse(JSON.stringify(diffDenyLists(versions[i - 1]!, versions[i]!))));
+          const delta = DenyListDelta.parse(
+            JSON.parse(JSON.stringify(diffDenyLists(versions[i - 1]!, versions[i]!))),
+          );
           list = list.applyDelta(delta);
         }
         const last = versions.at(-1)!;

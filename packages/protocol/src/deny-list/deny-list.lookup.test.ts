@@ -58,10 +58,14 @@ describe("deny-list lookups", () => {
   });
 
   it("refuses a revoked terminal's writes from effectiveFrom on, and keeps earlier ones valid", () => {
-    const list = DenyList.fromEntries(4, [], [
-      { terminalNumber: 0, effectiveFrom: 1_700_000_000 },
-      { terminalNumber: 0xffff_ffff, effectiveFrom: 0 },
-    ]);
+    const list = DenyList.fromEntries(
+      4,
+      [],
+      [
+        { terminalNumber: 0, effectiveFrom: 1_700_000_000 },
+        { terminalNumber: 0xffff_ffff, effectiveFrom: 0 },
+      ],
+    );
     expect(list.terminalRevokedFrom(0)).toBe(1_700_000_000);
     expect(list.refusesTerminalWrite(0, 1_699_999_999)).toBe(false);
     expect(list.refusesTerminalWrite(0, 1_700_000_000)).toBe(true);
@@ -71,12 +75,24 @@ describe("deny-list lookups", () => {
   });
 
   it("keeps the earliest effectiveFrom when a terminal is listed twice", () => {
-    const list = DenyList.fromEntries(1, [], [
-      { terminalNumber: 9, effectiveFrom: 500 },
-      { terminalNumber: 9, effectiveFrom: 100 },
-    ]);
+    const list = DenyList.fromEntries(
+      1,
+      [],
+      [
+        { terminalNumber: 9, effectiveFrom: 500 },
+        { terminalNumber: 9, effectiveFrom: 100 },
+      ],
+    );
     expect(list.terminalCount).toBe(1);
     expect(list.terminalRevokedFrom(9)).toBe(100);
+  });
+
+  it("is not changed by later edits to the arrays it was built from", () => {
+    const cards = BigUint64Array.of(1n, 5n);
+    const list = DenyList.fromCompact({ kind: "snapshot", version: 2, cards, terminals: [] });
+    cards[0] = 9n;
+    list.toCompact().cards[1] = 9n;
+    expect([...list.cardIds()]).toEqual(["0000000000000001", "0000000000000005"]);
   });
 
   it("rejects a version outside uint32", () => {
@@ -86,7 +102,11 @@ describe("deny-list lookups", () => {
 });
 
 describe("deny-list deltas", () => {
-  const base = DenyList.fromEntries(5, ["0000000000000001", "0000000000000003"], [{ terminalNumber: 7, effectiveFrom: 10 }]);
+  const base = DenyList.fromEntries(
+    5,
+    ["0000000000000001", "0000000000000003"],
+    [{ terminalNumber: 7, effectiveFrom: 10 }],
+  );
 
   it("adds, removes and moves entries and takes the delta's version", () => {
     const next = base.applyDelta({
@@ -94,7 +114,9 @@ describe("deny-list deltas", () => {
       to: 8,
       add: {
         cards: [{ id: "0000000000000002", reason: "stolen", addedAt: 1, addedBy: "admin:ana" }],
-        terminals: [{ terminalNumber: 7, effectiveFrom: 5, reason: "compromised", addedAt: 1, addedBy: "admin:ana" }],
+        terminals: [
+          { terminalNumber: 7, effectiveFrom: 5, reason: "compromised", addedAt: 1, addedBy: "admin:ana" },
+        ],
       },
       remove: { cards: ["0000000000000001"], terminals: [] },
     });

@@ -13,12 +13,22 @@ const hex32 = (n: number) => n.toString(16).padStart(8, "0");
  */
 const listedId = (i: number) => hex32(Math.imul(i, 0x9e37_79b1) >>> 0) + hex32(i * 2);
 const absentNeighbour = (id: string) => id.slice(0, 15) + (Number.parseInt(id[15]!, 16) | 1).toString(16);
-const entry = (id: string): DenyListCardEntry => ({ id, reason: "lost", addedAt: 1_700_000_000, addedBy: "test" });
+const entry = (id: string): DenyListCardEntry => ({
+  id,
+  reason: "lost",
+  addedAt: 1_700_000_000,
+  addedBy: "test",
+});
 
 describe("deny list at a million entries", () => {
-  it("builds, answers lookups, applies a 10,000-change delta and round-trips through binary", { timeout: 120_000 }, () => {
+  it("builds, answers lookups, applies a 10,000-change delta and round-trips through binary", {
+    timeout: 120_000,
+  }, () => {
     const ids = Array.from({ length: ENTRIES }, (_, i) => listedId(i));
-    const terminals = Array.from({ length: 1000 }, (_, n) => ({ terminalNumber: n * 3, effectiveFrom: 1_700_000_000 + n }));
+    const terminals = Array.from({ length: 1000 }, (_, n) => ({
+      terminalNumber: n * 3,
+      effectiveFrom: 1_700_000_000 + n,
+    }));
     const list = DenyList.fromEntries(1, ids, terminals);
     expect(list.cardCount).toBe(ENTRIES);
 

@@ -11,7 +11,13 @@ import {
   sortedRevocations,
   type TerminalRevocation,
 } from "./binary.ts";
-import { cardIdsFromHex, cardIdToBigInt, cardIdToHex, containsCardId, sortedUniqueCardIds } from "./card-id.ts";
+import {
+  cardIdsFromHex,
+  cardIdToBigInt,
+  cardIdToHex,
+  containsCardId,
+  sortedUniqueCardIds,
+} from "./card-id.ts";
 import type { DenyListDelta, DenyListSnapshotChunk } from "./entries.ts";
 import { DenyListFormatError, DenyListVersionError } from "./errors.ts";
 
@@ -51,13 +57,18 @@ export class DenyList {
   /** Builds a list from a decoded snapshot; the ids are copied so the caller's array stays theirs. */
   static fromCompact(snapshot: CompactDenyListSnapshot): DenyList {
     const ids = sortedUniqueCardIds(snapshot.cards);
-    return new DenyList(snapshot.version, ids === snapshot.cards ? ids.slice() : ids, revocationMap(snapshot.terminals));
+    return new DenyList(
+      snapshot.version,
+      ids === snapshot.cards ? ids.slice() : ids,
+      revocationMap(snapshot.terminals),
+    );
   }
 
   /** Reads a list stored with `toBinary()`; a delta or malformed bytes throw `DenyListFormatError`. */
   static fromBinary(bytes: Uint8Array): DenyList {
     const decoded = decodeDenyListBinary(bytes);
-    if (decoded.kind !== "snapshot") throw new DenyListFormatError("expected a deny-list snapshot, got a delta", 4);
+    if (decoded.kind !== "snapshot")
+      throw new DenyListFormatError("expected a deny-list snapshot, got a delta", 4);
     return new DenyList(decoded.version, decoded.cards, revocationMap(decoded.terminals));
   }
 
@@ -115,10 +126,17 @@ export class DenyList {
    * cheap. A delta from another version throws `DenyListVersionError`: the holder needs a snapshot.
    */
   applyDelta(delta: DenyListDelta | CompactDenyListDelta): DenyList {
-    const compact = delta.add.cards instanceof BigUint64Array ? (delta as CompactDenyListDelta) : compactDenyListDelta(delta as DenyListDelta);
+    const compact =
+      delta.add.cards instanceof BigUint64Array
+        ? (delta as CompactDenyListDelta)
+        : compactDenyListDelta(delta as DenyListDelta);
     if (compact.from !== this.version) throw new DenyListVersionError(this.version, compact.from);
     if (compact.to < compact.from) {
-      throw new DenyListVersionError(this.version, compact.from, "a deny-list delta must not lower the version");
+      throw new DenyListVersionError(
+        this.version,
+        compact.from,
+        "a deny-list delta must not lower the version",
+      );
     }
     const cards = mergeCardIds(
       this.#cards,
@@ -135,7 +153,12 @@ export class DenyList {
 
   /** The list's content as a compact snapshot; the id array is a copy. */
   toCompact(): CompactDenyListSnapshot {
-    return { kind: "snapshot", version: this.version, cards: this.#cards.slice(), terminals: this.terminals() };
+    return {
+      kind: "snapshot",
+      version: this.version,
+      cards: this.#cards.slice(),
+      terminals: this.terminals(),
+    };
   }
 
   /** The `TDL1` snapshot bytes, for IndexedDB or KV. */
@@ -176,7 +199,10 @@ export function compactDenyListDelta(delta: DenyListDelta): CompactDenyListDelta
     kind: "delta",
     from: delta.from,
     to: delta.to,
-    add: { cards: cardIdsFromHex(delta.add.cards.map((c) => c.id)), terminals: sortedRevocations(delta.add.terminals) },
+    add: {
+      cards: cardIdsFromHex(delta.add.cards.map((c) => c.id)),
+      terminals: sortedRevocations(delta.add.terminals),
+    },
     remove: {
       cards: cardIdsFromHex(delta.remove.cards),
       terminals: [...new Set(delta.remove.terminals)].sort((a, b) => a - b),
@@ -203,7 +229,9 @@ export function diffCompactDenyLists(older: DenyList, newer: DenyList): CompactD
       j++;
     }
   }
-  const addTerminals = newer.terminals().filter((t) => older.terminalRevokedFrom(t.terminalNumber) !== t.effectiveFrom);
+  const addTerminals = newer
+    .terminals()
+    .filter((t) => older.terminalRevokedFrom(t.terminalNumber) !== t.effectiveFrom);
   const removeTerminals = older
     .terminals()
     .filter((t) => newer.terminalRevokedFrom(t.terminalNumber) === undefined)

@@ -10,7 +10,12 @@ import {
 } from "./entries.ts";
 import { DenyListFormatError } from "./errors.ts";
 
-const card = (id: string) => ({ id, reason: "stolen" as const, addedAt: 1_700_000_000, addedBy: "admin:ana" });
+const card = (id: string) => ({
+  id,
+  reason: "stolen" as const,
+  addedAt: 1_700_000_000,
+  addedBy: "admin:ana",
+});
 const terminal = (terminalNumber: number) => ({
   terminalNumber,
   effectiveFrom: 1_700_000_000,
@@ -44,11 +49,20 @@ describe("deny-list wire schemas", () => {
     ["a negative version", { ...delta, from: -1 }],
     ["a version beyond uint32", { ...delta, to: 2 ** 32 }],
     ["a delta that lowers the version", { ...delta, from: 6 }],
-    ["an unknown reason", { ...delta, add: { ...delta.add, cards: [{ ...card("00000000000000aa"), reason: "bored" }] } }],
-    ["an entry without addedBy", { ...delta, add: { ...delta.add, cards: [{ ...card("00000000000000aa"), addedBy: "" }] } }],
+    [
+      "an unknown reason",
+      { ...delta, add: { ...delta.add, cards: [{ ...card("00000000000000aa"), reason: "bored" }] } },
+    ],
+    [
+      "an entry without addedBy",
+      { ...delta, add: { ...delta.add, cards: [{ ...card("00000000000000aa"), addedBy: "" }] } },
+    ],
     ["a card both added and removed", { ...delta, remove: { cards: ["00000000000000aa"], terminals: [] } }],
     ["a terminal both added and removed", { ...delta, remove: { cards: [], terminals: [7] } }],
-    ["a card added twice", { ...delta, add: { ...delta.add, cards: [card("00000000000000aa"), card("00000000000000aa")] } }],
+    [
+      "a card added twice",
+      { ...delta, add: { ...delta.add, cards: [card("00000000000000aa"), card("00000000000000aa")] } },
+    ],
     ["a missing remove section", { from: 3, to: 5, add: delta.add }],
   ])("rejects %s", (_name, value) => {
     expect(DenyListDelta.safeParse(value).success).toBe(false);
@@ -62,15 +76,18 @@ describe("deny-list wire schemas", () => {
   });
 
   it("rejects a chunk index at or beyond the chunk count, and oversized chunks", () => {
-    expect(DenyListSnapshotChunk.safeParse({ version: 1, chunk: 1, chunks: 1, cards: [], terminals: [] }).success).toBe(
-      false,
-    );
-    expect(DenyListSnapshotChunk.safeParse({ version: 1, chunk: 0, chunks: 0, cards: [], terminals: [] }).success).toBe(
-      false,
-    );
-    const tooMany = Array.from({ length: MAX_ENTRIES_PER_CHUNK + 1 }, (_, i) => card(i.toString(16).padStart(16, "0")));
     expect(
-      DenyListSnapshotChunk.safeParse({ version: 1, chunk: 0, chunks: 1, cards: tooMany, terminals: [] }).success,
+      DenyListSnapshotChunk.safeParse({ version: 1, chunk: 1, chunks: 1, cards: [], terminals: [] }).success,
+    ).toBe(false);
+    expect(
+      DenyListSnapshotChunk.safeParse({ version: 1, chunk: 0, chunks: 0, cards: [], terminals: [] }).success,
+    ).toBe(false);
+    const tooMany = Array.from({ length: MAX_ENTRIES_PER_CHUNK + 1 }, (_, i) =>
+      card(i.toString(16).padStart(16, "0")),
+    );
+    expect(
+      DenyListSnapshotChunk.safeParse({ version: 1, chunk: 0, chunks: 1, cards: tooMany, terminals: [] })
+        .success,
     ).toBe(false);
   });
 });

@@ -43,7 +43,8 @@ function strictestTerminals(entries: readonly DenyListTerminalEntry[]): Map<numb
   const out = new Map<number, DenyListTerminalEntry>();
   for (const entry of entries) {
     const known = out.get(entry.terminalNumber);
-    if (known === undefined || entry.effectiveFrom < known.effectiveFrom) out.set(entry.terminalNumber, entry);
+    if (known === undefined || entry.effectiveFrom < known.effectiveFrom)
+      out.set(entry.terminalNumber, entry);
   }
   return out;
 }

@@ -64,7 +64,13 @@ export const DenyListSnapshotChunk = z
   })
   .check((ctx) => {
     const { chunk, chunks, cards, terminals } = ctx.value;
-    if (chunk >= chunks) ctx.issues.push({ code: "custom", input: chunk, path: ["chunk"], message: "chunk must be below chunks" });
+    if (chunk >= chunks)
+      ctx.issues.push({
+        code: "custom",
+        input: chunk,
+        path: ["chunk"],
+        message: "chunk must be below chunks",
+      });
     if (cards.length + terminals.length > MAX_ENTRIES_PER_CHUNK) {
       ctx.issues.push({
         code: "custom",
@@ -90,17 +96,20 @@ export const DenyListDelta = z
   })
   .check((ctx) => {
     const { from, to, add, remove } = ctx.value;
-    if (to < from) ctx.issues.push({ code: "custom", input: to, path: ["to"], message: "to must not be below from" });
+    if (to < from)
+      ctx.issues.push({ code: "custom", input: to, path: ["to"], message: "to must not be below from" });
     const seenCards = new Set<string>();
     const seenTerminals = new Set<number>();
     const once = (seen: Set<string | number>, key: string | number, path: (string | number)[]) => {
-      if (seen.has(key)) ctx.issues.push({ code: "custom", input: key, path, message: "key appears twice in the delta" });
+      if (seen.has(key))
+        ctx.issues.push({ code: "custom", input: key, path, message: "key appears twice in the delta" });
       seen.add(key);
     };
-    add.cards.forEach((entry, i) => once(seenCards, entry.id, ["add", "cards", i, "id"]));
-    remove.cards.forEach((id, i) => once(seenCards, id, ["remove", "cards", i]));
-    add.terminals.forEach((entry, i) => once(seenTerminals, entry.terminalNumber, ["add", "terminals", i]));
-    remove.terminals.forEach((n, i) => once(seenTerminals, n, ["remove", "terminals", i]));
+    for (const [i, entry] of add.cards.entries()) once(seenCards, entry.id, ["add", "cards", i, "id"]);
+    for (const [i, id] of remove.cards.entries()) once(seenCards, id, ["remove", "cards", i]);
+    for (const [i, entry] of add.terminals.entries())
+      once(seenTerminals, entry.terminalNumber, ["add", "terminals", i]);
+    for (const [i, n] of remove.terminals.entries()) once(seenTerminals, n, ["remove", "terminals", i]);
   });
 export type DenyListDelta = z.infer<typeof DenyListDelta>;
 

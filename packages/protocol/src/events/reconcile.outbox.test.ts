@@ -61,14 +61,22 @@ describe("reconcile result", () => {
   });
 
   it("rejects an unknown status or flag", () => {
-    expect(ReconcileResult.safeParse({ ...result, results: [{ eventId: "e", status: "lost" }] }).success).toBe(false);
     expect(
-      ReconcileResult.safeParse({ ...result, results: [{ eventId: "e", status: "flagged", flags: ["odd"] }] }).success,
+      ReconcileResult.safeParse({ ...result, results: [{ eventId: "e", status: "lost" }] }).success,
+    ).toBe(false);
+    expect(
+      ReconcileResult.safeParse({ ...result, results: [{ eventId: "e", status: "flagged", flags: ["odd"] }] })
+        .success,
     ).toBe(false);
   });
 
   it("lets the terminal delete every event the server settled, rejected ones included", () => {
-    expect(deletableFromOutbox(ReconcileResult.parse(result)).sort()).toEqual(["evt-1", "evt-2", "evt-3", "evt-4"]);
+    expect(deletableFromOutbox(ReconcileResult.parse(result)).sort()).toEqual([
+      "evt-1",
+      "evt-2",
+      "evt-3",
+      "evt-4",
+    ]);
   });
 
   it("keeps events the result does not name for the next upload", () => {

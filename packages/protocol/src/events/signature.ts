@@ -3,9 +3,10 @@
  * `sig`, unknown ones included, under the tag `tessera.event.v1`, so an event signature can never be
  * replayed as a signature over anything else.
  */
-import { canonicalJson } from "../encoding/canonical-json.ts";
-import { concatBytes, fromBase64Url, tag, toBase64Url, utf8 } from "../encoding/bytes.ts";
+
 import { sign, verify } from "../crypto/ed25519.ts";
+import { concatBytes, fromBase64Url, tag, toBase64Url, utf8 } from "../encoding/bytes.ts";
+import { canonicalJson } from "../encoding/canonical-json.ts";
 import { type TerminalEvent, UnsignedTerminalEvent } from "./terminal-event.ts";
 
 export const EVENT_SIGNING_TAG = "tessera.event.v1";
@@ -20,7 +21,10 @@ export function eventSigningBytes(event: UnsignedTerminalEvent | TerminalEvent):
  * Validates and signs an event with the terminal's device key. A terminal never signs what the
  * schema refuses, so a malformed event throws here rather than reaching the outbox.
  */
-export async function signEvent(unsigned: UnsignedTerminalEvent, privateKey: CryptoKey): Promise<TerminalEvent> {
+export async function signEvent(
+  unsigned: UnsignedTerminalEvent,
+  privateKey: CryptoKey,
+): Promise<TerminalEvent> {
   const { sig: _previous, ...fields } = unsigned as Record<string, unknown>;
   const event = UnsignedTerminalEvent.parse(fields);
   const signature = await sign(privateKey, eventSigningBytes(event));

@@ -42,7 +42,12 @@ function withField(path: string, value: unknown): unknown {
 
 describe("terminal event schema", () => {
   it("accepts a well-formed event with the optional fields", () => {
-    const parsed = TerminalEvent.parse({ ...valid, productId: "coffee", locationId: "north", authorisationId: "auth_1" });
+    const parsed = TerminalEvent.parse({
+      ...valid,
+      productId: "coffee",
+      locationId: "north",
+      authorisationId: "auth_1",
+    });
     expect(parsed.productId).toBe("coffee");
   });
 
@@ -117,9 +122,9 @@ describe("terminal event schema", () => {
   });
 
   it("rejects a card that is half blank", () => {
-    expect(TerminalEvent.safeParse({ ...valid, op: "issue", card: { ...blankCard, balanceBefore: 0 } }).success).toBe(
-      false,
-    );
+    expect(
+      TerminalEvent.safeParse({ ...valid, op: "issue", card: { ...blankCard, balanceBefore: 0 } }).success,
+    ).toBe(false);
     expect(TerminalEvent.safeParse(withField("card.chainBefore", null)).success).toBe(false);
   });
 });

@@ -87,9 +87,13 @@ describe("terminal event signatures", async () => {
 
   it("breaks when any single field changes, nested and unknown ones included", async () => {
     const paths = leafPaths(event).filter((path) => path[0] !== "sig");
-    expect(paths.map((p) => p.join("."))).toEqual(expect.arrayContaining(["lane", "card.slot", "card.chainBefore"]));
+    expect(paths.map((p) => p.join("."))).toEqual(
+      expect.arrayContaining(["lane", "card.slot", "card.chainBefore"]),
+    );
     for (const path of paths) {
-      expect(await verifyEventSignature(withLeafChanged(event, path), device.publicKey), path.join(".")).toBe(false);
+      expect(await verifyEventSignature(withLeafChanged(event, path), device.publicKey), path.join(".")).toBe(
+        false,
+      );
     }
   });
 
@@ -108,7 +112,10 @@ describe("terminal event signatures", async () => {
   });
 
   it("replaces rather than signs over a signature already on the input", async () => {
-    const resigned = await signEvent({ ...unsigned, sig: "stale" } as UnsignedTerminalEvent, device.privateKey);
+    const resigned = await signEvent(
+      { ...unsigned, sig: "stale" } as UnsignedTerminalEvent,
+      device.privateKey,
+    );
     expect(resigned.sig).toBe(event.sig);
   });
 
@@ -128,7 +135,8 @@ describe("terminal event signatures", async () => {
       { ...event, extra: Number.NaN },
       { ...event, extra: () => 1 },
     ];
-    for (const value of cases) await expect(verifyEventSignature(value, device.publicKey)).resolves.toBe(false);
+    for (const value of cases)
+      await expect(verifyEventSignature(value, device.publicKey)).resolves.toBe(false);
   });
 
   it("signs over a domain-separated message", () => {

@@ -11,23 +11,33 @@ const Uint32 = z.int().min(0).max(UINT32_MAX);
 const EpochSeconds = Uint32.describe("Epoch seconds");
 
 function lowercaseHex(characters: number) {
-  return z.string().regex(new RegExp(`^[0-9a-f]{${characters}}$`), `expected ${characters} lowercase hex characters`);
+  return z
+    .string()
+    .regex(new RegExp(`^[0-9a-f]{${characters}}$`), `expected ${characters} lowercase hex characters`);
 }
 
 const Base64Url = z.string().regex(/^[A-Za-z0-9_-]+$/, "expected unpadded base64url");
 const Identifier = z.string().min(1).max(128);
 
 /** An Ed25519 signature is 64 bytes: 86 base64url characters. */
-export const EventSignature = Base64Url.length(86).describe("Base64url Ed25519 signature by the terminal's device key");
+export const EventSignature = Base64Url.length(86).describe(
+  "Base64url Ed25519 signature by the terminal's device key",
+);
 
 export const TerminalEventCard = z.looseObject({
   id: lowercaseHex(16).describe("8-byte card id"),
   uid: lowercaseHex(14).describe("7-byte chip serial number the write was bound to"),
-  counterBefore: Uint32.nullable().describe("Card counter before the write; null only when issuing a blank card"),
+  counterBefore: Uint32.nullable().describe(
+    "Card counter before the write; null only when issuing a blank card",
+  ),
   counterAfter: Uint32,
-  balanceBefore: Uint32.nullable().describe("Balance before, minor units; null only when issuing a blank card"),
+  balanceBefore: Uint32.nullable().describe(
+    "Balance before, minor units; null only when issuing a blank card",
+  ),
   balanceAfter: Uint32,
-  chainBefore: lowercaseHex(32).nullable().describe("History chain before; null only when issuing a blank card"),
+  chainBefore: lowercaseHex(32)
+    .nullable()
+    .describe("History chain before; null only when issuing a blank card"),
   chainAfter: lowercaseHex(32),
   slot: Base64Url.max(2048).describe(
     "The card slot image the terminal wrote and signed; the authority for the after-values",

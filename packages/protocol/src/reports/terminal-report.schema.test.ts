@@ -39,13 +39,21 @@ describe("terminal report schema", () => {
   });
 
   it("keeps fields a newer terminal added", () => {
-    const parsed = TerminalReport.parse({ ...full, batteryPercent: 81, counters: { ...full.counters, tapsTorn: 2 } });
+    const parsed = TerminalReport.parse({
+      ...full,
+      batteryPercent: 81,
+      counters: { ...full.counters, tapsTorn: 2 },
+    });
     expect(parsed.batteryPercent).toBe(81);
     expect(parsed.counters?.tapsTorn).toBe(2);
   });
 
   it("accepts exactly 20 errors with 500-character messages", () => {
-    const errors = Array.from({ length: MAX_REPORT_ERRORS }, (_, i) => ({ at: i, code: "e", message: "x".repeat(500) }));
+    const errors = Array.from({ length: MAX_REPORT_ERRORS }, (_, i) => ({
+      at: i,
+      code: "e",
+      message: "x".repeat(500),
+    }));
     expect(TerminalReport.safeParse({ ...minimal, errors }).success).toBe(true);
   });
 
@@ -76,7 +84,11 @@ describe("terminal report schema", () => {
 
 describe("report errors", () => {
   it("keeps the 20 most recent, newest first, with messages cut to fit", () => {
-    const errors = Array.from({ length: 30 }, (_, i) => ({ at: i, code: "sync_failed", message: "x".repeat(600) }));
+    const errors = Array.from({ length: 30 }, (_, i) => ({
+      at: i,
+      code: "sync_failed",
+      message: "x".repeat(600),
+    }));
     const bounded = reportErrors(errors);
     expect(bounded.map((e) => e.at)).toEqual(Array.from({ length: 20 }, (_, i) => 29 - i));
     expect(bounded.every((e) => e.message.length === 500)).toBe(true);

@@ -79,6 +79,7 @@ async function readSlot(bytes: Uint8Array, uid: Uint8Array, ctx: VerifyContext):
   // keys are published a full grant lifetime before anything is signed with them, so a terminal allowed
   // to write always knows every key in use. A card whose every slot is unknown is refused.
   const keyVersion = state.certificate.keyVersion;
+  if (keyVersion === 0) return { condition: "damaged", reason: "malformed" }; // versions start at 1
   const backendKey = ctx.keys.get(keyVersion);
   if (!backendKey || !ctx.policy.acceptedKeyVersions.includes(keyVersion)) {
     return { condition: "damaged", reason: "unknown-key-version" };
@@ -157,7 +158,9 @@ async function verifyCardUnsafe(image: CardImage, ctx: VerifyContext): Promise<C
     for (const r of readings) {
       if (r.condition === "damaged" && r.futureLayout !== undefined) return { kind: "unsupported_layout", layout: r.futureLayout };
     }
-    if (readings[0].condition === "damaged" && readings[1].condition === "empty") {
+    // A torn issue leaves a damaged first slot and an empty second one. A well-formed slot under an unknown
+    // key is not that: calling it blank would invite a station to issue over somebody's card.
+    if (readings[0].condition === "damaged" && readings[0].reason !== "unknown-key-version" && readings[1].condition === "empty") {
       return { kind: "not_activated", reason: "incomplete-issue" };
     }
     if (readings[0].condition === "empty" && readings[1].condition === "empty") return { kind: "not_activated", reason: "blank" };
