@@ -1,16 +1,16 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { OPERATIONS } from "../domain/operation.ts";
 import { exportPublicKeyRaw, generateSigningKeyPair } from "../crypto/ed25519.ts";
+import { OPERATIONS } from "../domain/operation.ts";
 import { maxTesseraPayload, tesseraTlvLength } from "../ndef/index.ts";
 import { CERTIFICATE_BYTES, decodeCertificate, issueCertificate, verifyCertificate } from "./certificate.ts";
 import { GENESIS_CHAIN } from "./chain.ts";
 import {
+  historyEntriesForPayload,
+  historyEntriesForSlot,
   MAX_UINT16,
   MAX_UINT24,
   MAX_UINT32,
-  historyEntriesForPayload,
-  historyEntriesForSlot,
   slotBytes,
 } from "./layout-v1.ts";
 import { payloadBytes } from "./payload.ts";
@@ -31,7 +31,14 @@ async function fixture(keyVersion = 1, ops = [...OPERATIONS]) {
   const backend = await generateSigningKeyPair();
   const device = await generateSigningKeyPair();
   const certificate = await issueCertificate(
-    { terminalNumber: 0xffffff, operations: ops, validFrom: (0xffffff - 0xffff) * 3600, validHours: 0xffff, keyVersion, publicKey: await exportPublicKeyRaw(device.publicKey) },
+    {
+      terminalNumber: 0xffffff,
+      operations: ops,
+      validFrom: (0xffffff - 0xffff) * 3600,
+      validHours: 0xffff,
+      keyVersion,
+      publicKey: await exportPublicKeyRaw(device.publicKey),
+    },
     backend.privateKey,
   );
   return { backend, device, certificate };
@@ -45,7 +52,7 @@ describe("layout 1 fits the cards it is written to", () => {
     expect(messageBytes(payloadBytes(4))).toBeLessThanOrEqual(NTAG215_NDEF_AREA);
     // Two more history entries (the next even count) would not fit.
     expect(messageBytes(payloadBytes(6))).toBeGreaterThan(NTAG215_NDEF_AREA);
-    expect(historyEntriesForPayload(NTAG215_NDEF_AREA - (messageBytes(0) ))).toBe(4);
+    expect(historyEntriesForPayload(NTAG215_NDEF_AREA - messageBytes(0))).toBe(4);
     // The raw user memory would allow more, but a phone will not write past the declared area.
     expect(maxTesseraPayload(504)).toBe(485);
   });
@@ -75,7 +82,12 @@ describe("certificate", () => {
     const { backend, certificate } = await fixture(255);
     expect(certificate.length).toBe(CERTIFICATE_BYTES);
     const cert = decodeCertificate(certificate);
-    expect(cert).toMatchObject({ terminalNumber: 0xffffff, keyVersion: 255, validHours: 0xffff, validUntil: 0xffffff * 3600 });
+    expect(cert).toMatchObject({
+      terminalNumber: 0xffffff,
+      keyVersion: 255,
+      validHours: 0xffff,
+      validUntil: 0xffffff * 3600,
+    });
     expect(cert.operations).toEqual([...OPERATIONS]);
     expect(await verifyCertificate(cert, backend.publicKey)).toBe(true);
     const other = await generateSigningKeyPair();
@@ -86,10 +98,18 @@ describe("certificate", () => {
     const { backend, device } = await fixture();
     const publicKey = await exportPublicKeyRaw(device.publicKey);
     const base = { terminalNumber: 1, operations: [], validFrom: 0, validHours: 1, keyVersion: 1, publicKey };
-    await expect(issueCertificate({ ...base, terminalNumber: 2 ** 24 }, backend.privateKey)).rejects.toThrow(RangeError);
-    await expect(issueCertificate({ ...base, keyVersion: 256 }, backend.privateKey)).rejects.toThrow(RangeError);
-    await expect(issueCertificate({ ...base, validHours: 0 }, backend.privateKey)).rejects.toThrow(RangeError);
-    await expect(issueCertificate({ ...base, validFrom: 1800 }, backend.privateKey)).rejects.toThrow(RangeError);
+    await expect(issueCertificate({ ...base, terminalNumber: 2 ** 24 }, backend.privateKey)).rejects.toThrow(
+      RangeError,
+    );
+    await expect(issueCertificate({ ...base, keyVersion: 256 }, backend.privateKey)).rejects.toThrow(
+      RangeError,
+    );
+    await expect(issueCertificate({ ...base, validHours: 0 }, backend.privateKey)).rejects.toThrow(
+      RangeError,
+    );
+    await expect(issueCertificate({ ...base, validFrom: 1800 }, backend.privateKey)).rejects.toThrow(
+      RangeError,
+    );
   });
 });
 
@@ -145,7 +165,11 @@ describe("slot round trip", () => {
 
   it("round-trips arbitrary states (property)", async () => {
     const { device, certificate } = await fixture();
-    const entry = fc.record({ op: fc.constantFrom(...OPERATIONS), amount: fc.integer({ min: 0, max: MAX_UINT24 }), ageMin: fc.integer({ min: 0, max: 0xfffd }) });
+    const entry = fc.record({
+      op: fc.constantFrom(...OPERATIONS),
+      amount: fc.integer({ min: 0, max: MAX_UINT24 }),
+      ageMin: fc.integer({ min: 0, max: 0xfffd }),
+    });
     await fc.assert(
       fc.asyncProperty(
         fc.record({
@@ -159,7 +183,11 @@ describe("slot round trip", () => {
           history: fc.array(entry, { minLength: 1, maxLength: 4 }),
         }),
         async (v) => {
-          const history = v.history.map((h, i) => ({ op: h.op, amount: h.amount, at: v.writtenAt - (i === 0 ? 0 : h.ageMin * 60) }));
+          const history = v.history.map((h, i) => ({
+            op: h.op,
+            amount: h.amount,
+            at: v.writtenAt - (i === 0 ? 0 : h.ageMin * 60),
+          }));
           const slot = await sealSlot({
             fields: {
               flags: { recovered: false, restored: false, issued: false },
@@ -184,7 +212,9 @@ describe("slot round trip", () => {
           expect(state.status).toBe(v.status);
           expect(state.grantSeq).toBe(v.grantSeq);
           expect(state.session?.zone ?? null).toBe(v.zone);
-          expect(state.history.map((h) => [h.op, h.amount, h.at])).toEqual(history.map((h) => [h.op, h.amount, h.at]));
+          expect(state.history.map((h) => [h.op, h.amount, h.at])).toEqual(
+            history.map((h) => [h.op, h.amount, h.at]),
+          );
         },
       ),
       { numRuns: 60 },
@@ -216,7 +246,9 @@ describe("slot round trip", () => {
     await expect(seal({ counter: MAX_UINT32 + 1 })).rejects.toThrow(RangeError);
     await expect(seal({ balance: -1 })).rejects.toThrow(RangeError);
     await expect(seal({ grantSeq: MAX_UINT16 + 1 })).rejects.toThrow(RangeError);
-    await expect(seal({ history: [{ op: "debit", amount: MAX_UINT24 + 1, at: 1000 }] })).rejects.toThrow(RangeError);
+    await expect(seal({ history: [{ op: "debit", amount: MAX_UINT24 + 1, at: 1000 }] })).rejects.toThrow(
+      RangeError,
+    );
     await expect(seal({ cardId: "00" })).rejects.toThrow(RangeError);
   });
 });

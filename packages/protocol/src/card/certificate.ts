@@ -12,9 +12,10 @@
  *    11   32 the terminal's Ed25519 device public key
  *    43   64 backend Ed25519 signature over tag("tessera.cert.v1") | bytes [0, 43)
  */
-import { maskToOperations, operationsToMask, type Operation } from "../domain/operation.ts";
-import { concatBytes, tag } from "../encoding/bytes.ts";
+
 import { PUBLIC_KEY_BYTES, SIGNATURE_BYTES, sign, verify } from "../crypto/ed25519.ts";
+import { maskToOperations, type Operation, operationsToMask } from "../domain/operation.ts";
+import { concatBytes, tag } from "../encoding/bytes.ts";
 import type { TerminalCertificate } from "./state.ts";
 
 export const CERTIFICATE_BYTES = 107;
@@ -36,11 +37,18 @@ function encodeSignedPart(fields: CertificateFields): Uint8Array {
   if (!Number.isInteger(terminalNumber) || terminalNumber < 1 || terminalNumber > MAX_TERMINAL_NUMBER) {
     throw new RangeError(`terminal number must be 1..${MAX_TERMINAL_NUMBER}`);
   }
-  if (!Number.isInteger(validFrom) || validFrom < 0 || validFrom % 3600 !== 0 || validFrom / 3600 > 0xffffff) {
+  if (
+    !Number.isInteger(validFrom) ||
+    validFrom < 0 ||
+    validFrom % 3600 !== 0 ||
+    validFrom / 3600 > 0xffffff
+  ) {
     throw new RangeError("validFrom must be a whole hour within 24 bits of hours");
   }
-  if (!Number.isInteger(validHours) || validHours < 1 || validHours > 0xffff) throw new RangeError("validHours must be 1..65535");
-  if (!Number.isInteger(keyVersion) || keyVersion < 1 || keyVersion > 0xff) throw new RangeError("key version must be 1..255");
+  if (!Number.isInteger(validHours) || validHours < 1 || validHours > 0xffff)
+    throw new RangeError("validHours must be 1..65535");
+  if (!Number.isInteger(keyVersion) || keyVersion < 1 || keyVersion > 0xff)
+    throw new RangeError("key version must be 1..255");
   if (publicKey.length !== PUBLIC_KEY_BYTES) throw new RangeError("public key must be 32 bytes");
   const out = new Uint8Array(SIGNED_BYTES);
   const view = new DataView(out.buffer);
@@ -57,7 +65,10 @@ function encodeSignedPart(fields: CertificateFields): Uint8Array {
 }
 
 /** Issues a certificate (backend side): the signing key never leaves the grants Worker. */
-export async function issueCertificate(fields: CertificateFields, backendKey: CryptoKey): Promise<Uint8Array> {
+export async function issueCertificate(
+  fields: CertificateFields,
+  backendKey: CryptoKey,
+): Promise<Uint8Array> {
   const signed = encodeSignedPart(fields);
   const signature = await sign(backendKey, concatBytes(CERT_TAG, signed));
   return concatBytes(signed, signature);
@@ -65,7 +76,8 @@ export async function issueCertificate(fields: CertificateFields, backendKey: Cr
 
 /** Parses certificate bytes; structural only (the signature is checked by verifyCertificate). */
 export function decodeCertificate(bytes: Uint8Array): TerminalCertificate {
-  if (bytes.length !== CERTIFICATE_BYTES) throw new RangeError(`certificate must be ${CERTIFICATE_BYTES} bytes`);
+  if (bytes.length !== CERTIFICATE_BYTES)
+    throw new RangeError(`certificate must be ${CERTIFICATE_BYTES} bytes`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const scopeMask = view.getUint16(3);
   const validFrom = ((bytes[5]! << 16) | view.getUint16(6)) * 3600;

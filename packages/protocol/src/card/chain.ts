@@ -3,8 +3,9 @@
  * so a sequence of states (on a card, or as events at reconciliation) proves it was not reordered, cut or
  * spliced. Truncated to 16 bytes: the chain links states; authenticity comes from the signatures.
  */
-import { concatBytes, tag } from "../encoding/bytes.ts";
+
 import { sha256 } from "../crypto/ed25519.ts";
+import { concatBytes, tag } from "../encoding/bytes.ts";
 import { CHAIN_BYTES, OFFSET } from "./layout-v1.ts";
 
 const CHAIN_TAG = tag("tessera.chain.v1");

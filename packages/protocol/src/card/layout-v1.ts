@@ -22,10 +22,17 @@
  * page ever holds bytes of both slots (one garbled page can then damage at most one slot). H is 4 on an
  * NTAG215 (238-byte slots, 476-byte payload) and 34 on an NTAG216 (418-byte slots).
  */
-import { CARD_STATUSES, type CardSession, type CardStatus, type HistoryEntry, type SlotFlags } from "./state.ts";
+
 import { OPERATION_CODE, type Operation, operationFromCode } from "../domain/operation.ts";
-import { toHex, fromHex } from "../encoding/bytes.ts";
+import { fromHex, toHex } from "../encoding/bytes.ts";
 import { CERTIFICATE_BYTES } from "./certificate.ts";
+import {
+  CARD_STATUSES,
+  type CardSession,
+  type CardStatus,
+  type HistoryEntry,
+  type SlotFlags,
+} from "./state.ts";
 
 export const LAYOUT_V1 = 1;
 export const CARD_ID_BYTES = 8;
@@ -65,7 +72,9 @@ const FLAG_ISSUED = 0x20;
 const FLAG_RESERVED = 0xc0;
 
 export function slotBytes(historyEntries: number): number {
-  return FIXED_PREFIX_BYTES + HISTORY_ENTRY_BYTES * historyEntries + CERTIFICATE_BYTES + TERMINAL_SIGNATURE_BYTES;
+  return (
+    FIXED_PREFIX_BYTES + HISTORY_ENTRY_BYTES * historyEntries + CERTIFICATE_BYTES + TERMINAL_SIGNATURE_BYTES
+  );
 }
 
 /** The history length a slot of this size holds, or undefined when no v1 slot has this size. */
@@ -81,7 +90,8 @@ export function historyEntriesForPayload(maxPayloadBytes: number): number {
   const perSlot = Math.floor(maxPayloadBytes / 2);
   const fitting = Math.floor((perSlot - slotBytes(0)) / HISTORY_ENTRY_BYTES);
   const entries = Math.min(fitting - (fitting % 2), MAX_HISTORY);
-  if (entries < MIN_HISTORY) throw new RangeError(`a payload of ${maxPayloadBytes} bytes cannot hold two slots`);
+  if (entries < MIN_HISTORY)
+    throw new RangeError(`a payload of ${maxPayloadBytes} bytes cannot hold two slots`);
   return entries;
 }
 
@@ -116,7 +126,8 @@ export class SlotFormatError extends Error {
 }
 
 function checkUint(name: string, value: number, max: number): void {
-  if (!Number.isInteger(value) || value < 0 || value > max) throw new RangeError(`${name} must be 0..${max}, got ${value}`);
+  if (!Number.isInteger(value) || value < 0 || value > max)
+    throw new RangeError(`${name} must be 0..${max}, got ${value}`);
 }
 
 function ageMinutes(writtenAt: number, at: number): number {

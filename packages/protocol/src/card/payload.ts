@@ -4,7 +4,7 @@
  * damage the slot being replaced — or, under the garbled-page model, a slot rewritten with its own bytes.
  * Each slot names its own layout version, so a newer layout can be read beside an older one.
  */
-import { LAYOUT_V1, historyEntriesForSlot, slotBytes } from "./layout-v1.ts";
+import { historyEntriesForSlot, LAYOUT_V1, slotBytes } from "./layout-v1.ts";
 
 export type SlotIndex = 0 | 1;
 
@@ -46,7 +46,8 @@ export function composePayload(slot: Uint8Array, target: SlotIndex, current: Uin
   const out = new Uint8Array(slot.length * 2);
   out.set(slot, target * slot.length);
   if (current) {
-    if (current.length !== out.length) throw new RangeError("the card's current payload has a different size");
+    if (current.length !== out.length)
+      throw new RangeError("the card's current payload has a different size");
     const other = target === 0 ? 1 : 0;
     out.set(current.subarray(other * slot.length, (other + 1) * slot.length), other * slot.length);
   }

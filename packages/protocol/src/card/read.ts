@@ -1,7 +1,7 @@
 /** Turns what a card transport read into the card image verification works on. */
-import { isTesseraRecord, tesseraRecord, type NdefRecord } from "../ndef/index.ts";
-import type { CardReadResult } from "../virtual-card/transport.ts";
+import { isTesseraRecord, type NdefRecord, tesseraRecord } from "../ndef/index.ts";
 import type { CardImage } from "../verify/verify-card.ts";
+import type { CardReadResult } from "../virtual-card/transport.ts";
 
 export function cardImageFromRead(read: CardReadResult): CardImage {
   switch (read.kind) {

@@ -1,21 +1,22 @@
 /** Sealing (terminal side) and opening (every reader) of one layout-1 slot. */
-import { concatBytes, equalBytes, tag, toHex } from "../encoding/bytes.ts";
+
 import { importPublicKeyRaw, sign, verify } from "../crypto/ed25519.ts";
+import { concatBytes, equalBytes, tag, toHex } from "../encoding/bytes.ts";
 import { CERTIFICATE_BYTES, decodeCertificate } from "./certificate.ts";
 import { nextChainHead } from "./chain.ts";
 import {
-  HISTORY_ENTRY_BYTES,
-  LAYOUT_V1,
-  OFFSET,
-  SlotFormatError,
-  type SlotFields,
-  TERMINAL_SIGNATURE_BYTES,
-  UID_BYTES,
   certificateOffset,
   decodeSlotPrefix,
   encodeSlotPrefix,
+  HISTORY_ENTRY_BYTES,
   historyEntriesForSlot,
+  LAYOUT_V1,
+  OFFSET,
+  type SlotFields,
+  SlotFormatError,
   signatureOffset,
+  TERMINAL_SIGNATURE_BYTES,
+  UID_BYTES,
 } from "./layout-v1.ts";
 import type { CardState } from "./state.ts";
 
@@ -35,7 +36,8 @@ export interface SealInput {
 /** Builds and signs a slot image with the terminal's device key. */
 export async function sealSlot(input: SealInput): Promise<Uint8Array> {
   if (input.uid.length !== UID_BYTES) throw new RangeError("chip UID must be 7 bytes");
-  if (input.certificate.length !== CERTIFICATE_BYTES) throw new RangeError(`certificate must be ${CERTIFICATE_BYTES} bytes`);
+  if (input.certificate.length !== CERTIFICATE_BYTES)
+    throw new RangeError(`certificate must be ${CERTIFICATE_BYTES} bytes`);
   const cert = decodeCertificate(input.certificate);
   const draft = encodeSlotPrefix({ ...input.fields, chain: new Uint8Array(16) }, input.historyEntries);
   const chain = await nextChainHead(

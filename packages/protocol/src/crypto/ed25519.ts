@@ -37,7 +37,11 @@ export async function sign(privateKey: CryptoKey, message: Uint8Array): Promise<
 }
 
 /** Verifies a signature; any malformed input is simply "not valid", never an exception. */
-export async function verify(publicKey: CryptoKey, signature: Uint8Array, message: Uint8Array): Promise<boolean> {
+export async function verify(
+  publicKey: CryptoKey,
+  signature: Uint8Array,
+  message: Uint8Array,
+): Promise<boolean> {
   if (signature.length !== SIGNATURE_BYTES) return false;
   try {
     return await crypto.subtle.verify(

@@ -24,7 +24,8 @@ export function toBase64Url(bytes: Uint8Array): string {
 
 /** Parses unpadded base64url; throws on characters outside the alphabet. */
 export function fromBase64Url(text: string): Uint8Array {
-  if (!/^[A-Za-z0-9_-]*$/.test(text) || text.length % 4 === 1) throw new TypeError("invalid base64url string");
+  if (!/^[A-Za-z0-9_-]*$/.test(text) || text.length % 4 === 1)
+    throw new TypeError("invalid base64url string");
   const padded = text.replace(/-/g, "+").replace(/_/g, "/") + "===".slice((text.length + 3) % 4);
   const binary = atob(padded);
   const out = new Uint8Array(binary.length);

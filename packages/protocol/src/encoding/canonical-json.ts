@@ -19,7 +19,8 @@ export function canonicalJson(value: unknown): string {
     case "boolean":
       return value ? "true" : "false";
     case "number":
-      if (!Number.isSafeInteger(value)) throw new TypeError(`canonical JSON allows only safe integers, got ${value}`);
+      if (!Number.isSafeInteger(value))
+        throw new TypeError(`canonical JSON allows only safe integers, got ${value}`);
       return String(value);
     case "object": {
       if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;

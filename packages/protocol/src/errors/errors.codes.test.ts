@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ERROR_CODES, ERROR_TITLES, statusForCode } from "./codes.ts";
-import { ProblemDocument, TesseraError, problemFor } from "./problem.ts";
+import { ProblemDocument, problemFor, TesseraError } from "./problem.ts";
 
 describe("error codes", () => {
   it("maps every code to a 4xx or 5xx status and a title", () => {
@@ -13,7 +13,9 @@ describe("error codes", () => {
   });
 
   it("builds RFC 9457 documents that parse with the shared schema", () => {
-    const doc = new TesseraError("enrolment_code_expired", "code 4F7K expired at 10:00").toProblem("/v1/terminals");
+    const doc = new TesseraError("enrolment_code_expired", "code 4F7K expired at 10:00").toProblem(
+      "/v1/terminals",
+    );
     expect(ProblemDocument.parse(doc)).toMatchObject({
       type: "urn:tessera:problem:enrolment_code_expired",
       status: 410,
@@ -24,6 +26,9 @@ describe("error codes", () => {
   });
 
   it("keeps extension members such as retryAfter", () => {
-    expect(problemFor("rate_limited", "slow down", { retryAfter: 30 })).toMatchObject({ retryAfter: 30, status: 429 });
+    expect(problemFor("rate_limited", "slow down", { retryAfter: 30 })).toMatchObject({
+      retryAfter: 30,
+      status: 429,
+    });
   });
 });

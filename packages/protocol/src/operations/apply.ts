@@ -3,14 +3,15 @@
  * policy, produce the exact payload to write and the signed event to log — or a typed refusal. Scope and
  * limits are enforced here, before anything touches the card; every later verifier checks them again.
  */
-import { type Operation, ONLINE_ONLY_OPERATIONS } from "../domain/operation.ts";
-import { fromHex, toBase64Url, toHex } from "../encoding/bytes.ts";
+
 import { decodeCertificate } from "../card/certificate.ts";
 import { GENESIS_CHAIN } from "../card/chain.ts";
-import { MAX_UINT32, MAX_UINT24, historyEntriesForSlot } from "../card/layout-v1.ts";
-import { type SlotIndex, composePayload, payloadBytes, splitPayload } from "../card/payload.ts";
+import { historyEntriesForSlot, MAX_UINT24, MAX_UINT32 } from "../card/layout-v1.ts";
+import { composePayload, payloadBytes, type SlotIndex, splitPayload } from "../card/payload.ts";
 import { openSlot, sealSlot } from "../card/slot.ts";
 import type { CardSession, CardState, CardStatus } from "../card/state.ts";
+import { ONLINE_ONLY_OPERATIONS, type Operation } from "../domain/operation.ts";
+import { fromHex, toBase64Url, toHex } from "../encoding/bytes.ts";
 import { signEvent, type TerminalEvent } from "../events/index.ts";
 import type { CardVerdict } from "../verify/verdict.ts";
 import type { Refusal, RefusalCode } from "./refusal.ts";
@@ -118,7 +119,8 @@ export async function applyOperation(input: OperationInput): Promise<OperationRe
   if (now < grant.notBefore) return refuse("grant_not_yet_valid", "the session grant is not valid yet");
   if (now >= grant.expiresAt) return refuse("grant_expired", "the session grant has expired");
   const cert = decodeCertificate(terminal.certificate);
-  if (now < cert.validFrom || now > cert.validUntil) return refuse("certificate_expired", "the terminal certificate is not valid now");
+  if (now < cert.validFrom || now > cert.validUntil)
+    return refuse("certificate_expired", "the terminal certificate is not valid now");
   if (!grant.operations.includes(op) || !cert.operations.includes(op)) {
     return refuse("operation_not_allowed", `this terminal may not ${op}`);
   }
@@ -131,7 +133,8 @@ export async function applyOperation(input: OperationInput): Promise<OperationRe
   let target: SlotIndex = 0;
   let recovered = false;
   if (op === "issue") {
-    if (verdict.kind !== "not_activated") return refuse("already_activated", "this card is already a Tessera card");
+    if (verdict.kind !== "not_activated")
+      return refuse("already_activated", "this card is already a Tessera card");
   } else if (op === "reissue") {
     // A restore starts from the reconciled ledger, whatever the card holds now (it may be tampered or blank).
   } else if (op === "block" && "state" in verdict && verdict.kind !== "valid" && verdict.kind !== "blocked") {
@@ -152,30 +155,42 @@ export async function applyOperation(input: OperationInput): Promise<OperationRe
 
   // Amount, limits and balance.
   const amount =
-    request.op === "payout" ? (current?.balance ?? 0) : request.op === "checkin" ? policy.sessions.entryFee : "amount" in request ? request.amount : 0;
-  if (!Number.isSafeInteger(amount) || amount < 0 || amount > MAX_UINT24) return refuse("invalid_amount", "amount out of range");
+    request.op === "payout"
+      ? (current?.balance ?? 0)
+      : request.op === "checkin"
+        ? policy.sessions.entryFee
+        : "amount" in request
+          ? request.amount
+          : 0;
+  if (!Number.isSafeInteger(amount) || amount < 0 || amount > MAX_UINT24)
+    return refuse("invalid_amount", "amount out of range");
   if ((op === "debit" || op === "refund" || op === "topup" || op === "checkout") && amount === 0) {
     return refuse("invalid_amount", "amount must be positive");
   }
   const delta = valueDelta(request, current, policy.sessions.entryFee);
   const moved = Math.abs(delta);
   if (!ONLINE_ONLY_OPERATIONS.includes(op)) {
-    if (moved > grant.limits.perTransaction) return refuse("over_transaction_limit", "over the per-transaction limit");
-    if (usage.value + moved > grant.limits.cumulativeValue) return refuse("over_offline_value", "offline value limit reached");
-    if (usage.count + 1 > grant.limits.cumulativeCount) return refuse("over_offline_count", "offline transaction limit reached");
+    if (moved > grant.limits.perTransaction)
+      return refuse("over_transaction_limit", "over the per-transaction limit");
+    if (usage.value + moved > grant.limits.cumulativeValue)
+      return refuse("over_offline_value", "offline value limit reached");
+    if (usage.count + 1 > grant.limits.cumulativeCount)
+      return refuse("over_offline_count", "offline transaction limit reached");
   }
   const balanceBefore = current?.balance ?? 0;
   let balance = balanceBefore + delta;
   if (balance < 0) return refuse("insufficient_balance", "not enough balance on the card");
   if (request.op === "reissue") balance = request.restore.balance;
-  if (balance > policy.balanceCap && delta > 0) return refuse("over_balance_cap", "the card would exceed its balance cap");
+  if (balance > policy.balanceCap && delta > 0)
+    return refuse("over_balance_cap", "the card would exceed its balance cap");
 
   // Session rules.
   let session: CardSession | null = current?.session ?? null;
   if (request.op === "checkin") {
     if (session) return refuse("session_open", "this card is already checked in");
-    if (!Number.isInteger(request.zone) || request.zone < 1 || request.zone > 255) return refuse("invalid_amount", "zone must be 1..255");
-    session = { startedAt: now - (now % 60), zone: request.zone };
+    if (!Number.isInteger(request.zone) || request.zone < 1 || request.zone > 255)
+      return refuse("invalid_amount", "zone must be 1..255");
+    session = { startedAt: now, zone: request.zone };
   } else if (request.op === "checkout") {
     if (!session) return refuse("no_session", "this card is not checked in");
     session = null;
@@ -211,7 +226,8 @@ export async function applyOperation(input: OperationInput): Promise<OperationRe
     historyEntries = historyEntriesForSlot(state.bytes.length)!;
     history = state.history.map((h) => ({ op: h.op, amount: h.amount, at: h.at }));
   }
-  if (counter > MAX_UINT32) return refuse("counter_exhausted", "this card's counter is exhausted; reissue it");
+  if (counter > MAX_UINT32)
+    return refuse("counter_exhausted", "this card's counter is exhausted; reissue it");
   history = [{ op, amount, at: now }, ...history].slice(0, historyEntries);
 
   const status: CardStatus = request.op === "block" ? request.status : "active";
@@ -237,7 +253,11 @@ export async function applyOperation(input: OperationInput): Promise<OperationRe
   const freshStart = op === "issue" || op === "reissue";
   const payload = freshStart
     ? composePayload(slot, 0, null)
-    : composePayload(slot, target, input.payload && input.payload.length === payloadBytes(historyEntries) ? input.payload : null);
+    : composePayload(
+        slot,
+        target,
+        input.payload && input.payload.length === payloadBytes(historyEntries) ? input.payload : null,
+      );
   const state = openSlot(slot);
 
   const event = await signEvent(
@@ -264,12 +284,16 @@ export async function applyOperation(input: OperationInput): Promise<OperationRe
       outcome: "confirmed",
       recovered,
       ...("productId" in request && request.productId ? { productId: request.productId } : {}),
-      ...("authorisationId" in request && request.authorisationId ? { authorisationId: request.authorisationId } : {}),
+      ...("authorisationId" in request && request.authorisationId
+        ? { authorisationId: request.authorisationId }
+        : {}),
       ...(grant.locationId ? { locationId: grant.locationId } : {}),
     },
     terminal.deviceKey,
   );
-  const counted = ONLINE_ONLY_OPERATIONS.includes(op) ? usage : { value: usage.value + moved, count: usage.count + 1 };
+  const counted = ONLINE_ONLY_OPERATIONS.includes(op)
+    ? usage
+    : { value: usage.value + moved, count: usage.count + 1 };
   return { ok: true, payload, state, event, usage: counted };
 }
 
@@ -277,5 +301,7 @@ export async function applyOperation(input: OperationInput): Promise<OperationRe
 function findSlot(payload: Uint8Array | null, state: CardState): SlotIndex | undefined {
   const slots = payload ? splitPayload(payload) : undefined;
   if (!slots) return undefined;
-  return slots.findIndex((s) => s.length === state.bytes.length && s.every((b, i) => b === state.bytes[i])) as SlotIndex;
+  return slots.findIndex(
+    (s) => s.length === state.bytes.length && s.every((b, i) => b === state.bytes[i]),
+  ) as SlotIndex;
 }

@@ -3,11 +3,19 @@
  * backend signing key per version, terminals with device keys and certificates, grants and a policy view.
  * It uses the same functions the real services use; nothing here is a shortcut around verification.
  */
-import { type Operation, ROLE_CEILING, type Role } from "../domain/operation.ts";
-import { generateSigningKeyPair, exportPublicKeyRaw } from "../crypto/ed25519.ts";
+
 import { issueCertificate } from "../card/certificate.ts";
 import { cardImageFromRead, cardRecords } from "../card/read.ts";
-import { type GrantScope, type OfflineUsage, type OperationPolicy, type OperationRequest, type TerminalCredentials, applyOperation } from "../operations/apply.ts";
+import { exportPublicKeyRaw, generateSigningKeyPair } from "../crypto/ed25519.ts";
+import { type Operation, ROLE_CEILING, type Role } from "../domain/operation.ts";
+import {
+  applyOperation,
+  type GrantScope,
+  type OfflineUsage,
+  type OperationPolicy,
+  type OperationRequest,
+  type TerminalCredentials,
+} from "../operations/apply.ts";
 import type { CardVerdict } from "../verify/verdict.ts";
 import { type VerifyContext, verifyCard } from "../verify/verify-card.ts";
 import type { VirtualNtag, WriteOptions } from "../virtual-card/index.ts";
@@ -64,7 +72,10 @@ export async function createTestScheme(options: { keyVersion?: number } = {}): P
     context(extra = {}) {
       return {
         keys,
-        policy: { readableLayouts: scheme.policy.readableLayouts, acceptedKeyVersions: scheme.policy.acceptedKeyVersions },
+        policy: {
+          readableLayouts: scheme.policy.readableLayouts,
+          acceptedKeyVersions: scheme.policy.acceptedKeyVersions,
+        },
         ...extra,
       };
     },
@@ -77,17 +88,34 @@ export async function createTestScheme(options: { keyVersion?: number } = {}): P
       const validHours = opts.validHours ?? 24;
       const device = await generateSigningKeyPair();
       const certificate = await issueCertificate(
-        { terminalNumber, operations, validFrom, validHours, keyVersion, publicKey: await exportPublicKeyRaw(device.publicKey) },
+        {
+          terminalNumber,
+          operations,
+          validFrom,
+          validHours,
+          keyVersion,
+          publicKey: await exportPublicKeyRaw(device.publicKey),
+        },
         signingKeys.get(keyVersion)!,
       );
       return {
         role,
-        credentials: { terminalId: `trm_${terminalNumber}`, terminalNumber, certificate, deviceKey: device.privateKey },
+        credentials: {
+          terminalId: `trm_${terminalNumber}`,
+          terminalNumber,
+          certificate,
+          deviceKey: device.privateKey,
+        },
         grant: {
           grantId: `grt_${terminalNumber}_1`,
           grantSeq: 1,
           operations,
-          limits: { perTransaction: 10_000, cumulativeValue: 1_000_000, cumulativeCount: 10_000, ...opts.limits },
+          limits: {
+            perTransaction: 10_000,
+            cumulativeValue: 1_000_000,
+            cumulativeCount: 10_000,
+            ...opts.limits,
+          },
           notBefore: validFrom,
           expiresAt: validFrom + validHours * HOUR,
         },

@@ -1,7 +1,8 @@
 /** What verifying a card can conclude. Every kind but `valid` makes the card read-only for that reader. */
-import type { Operation } from "../domain/operation.ts";
+
 import type { SlotIndex } from "../card/payload.ts";
 import type { CardState } from "../card/state.ts";
+import type { Operation } from "../domain/operation.ts";
 
 export type SlotCondition = "empty" | "valid" | "damaged";
 
@@ -39,7 +40,12 @@ export type CardVerdict =
   | { kind: "expired"; state: CardState; reason: "written-before-certificate" | "written-after-certificate" }
   | { kind: "out_of_scope"; state: CardState; operation: Operation; terminalNumber: number }
   | { kind: "revoked_terminal"; state: CardState; terminalNumber: number; revokedFrom: number }
-  | { kind: "clone_suspected"; state: CardState; reason: "rollback" | "duplicate-counter"; rememberedCounter: number }
+  | {
+      kind: "clone_suspected";
+      state: CardState;
+      reason: "rollback" | "duplicate-counter";
+      rememberedCounter: number;
+    }
   | { kind: "blocked"; state: CardState; reason: "status" | "deny-list" };
 
 export type CardVerdictKind = CardVerdict["kind"];

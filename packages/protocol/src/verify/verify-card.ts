@@ -3,12 +3,19 @@
  * the deny list and the policy to a typed verdict. It never throws on hostile bytes. The order of checks is
  * documented in docs/protocol.md ("Verification order").
  */
-import { type Operation } from "../domain/operation.ts";
-import { fromHex } from "../encoding/bytes.ts";
+
 import { verifyCertificate } from "../card/certificate.ts";
-import { FUTURE_LAYOUTS, READABLE_LAYOUTS, type SlotIndex, classifySlot, splitPayload } from "../card/payload.ts";
+import {
+  classifySlot,
+  FUTURE_LAYOUTS,
+  READABLE_LAYOUTS,
+  type SlotIndex,
+  splitPayload,
+} from "../card/payload.ts";
 import { chainFollows, openSlot, verifySlotSignature } from "../card/slot.ts";
 import type { CardState } from "../card/state.ts";
+import type { Operation } from "../domain/operation.ts";
+import { fromHex } from "../encoding/bytes.ts";
 import type { CardVerdict, SlotCondition, TamperReason } from "./verdict.ts";
 
 /** What was read off the chip. `payload` is the Tessera record's payload, null when the card has none. */
@@ -84,7 +91,8 @@ async function readSlot(bytes: Uint8Array, uid: Uint8Array, ctx: VerifyContext):
   if (!backendKey || !ctx.policy.acceptedKeyVersions.includes(keyVersion)) {
     return { condition: "damaged", reason: "unknown-key-version" };
   }
-  if (!(await verifyCertificate(state.certificate, backendKey))) return { condition: "damaged", reason: "bad-certificate" };
+  if (!(await verifyCertificate(state.certificate, backendKey)))
+    return { condition: "damaged", reason: "bad-certificate" };
   if (!(await verifySlotSignature(state, uid))) return { condition: "damaged", reason: "bad-signature" };
   return { condition: "valid", state };
 }
@@ -108,10 +116,18 @@ async function checkSuccession(older: CardState, newer: CardState): Promise<Tamp
 }
 
 /** Checks on the state a reader would act on, in the documented order. */
-function judgeState(state: CardState, active: SlotIndex, slots: [SlotCondition, SlotCondition], recovered: boolean, ctx: VerifyContext): CardVerdict {
+function judgeState(
+  state: CardState,
+  active: SlotIndex,
+  slots: [SlotCondition, SlotCondition],
+  recovered: boolean,
+  ctx: VerifyContext,
+): CardVerdict {
   const cert = state.certificate;
-  if (state.writtenAt < cert.validFrom) return { kind: "expired", state, reason: "written-before-certificate" };
-  if (state.writtenAt > cert.validUntil) return { kind: "expired", state, reason: "written-after-certificate" };
+  if (state.writtenAt < cert.validFrom)
+    return { kind: "expired", state, reason: "written-before-certificate" };
+  if (state.writtenAt > cert.validUntil)
+    return { kind: "expired", state, reason: "written-after-certificate" };
   const last = state.history[0]!;
   if (!cert.operations.includes(last.op)) {
     return { kind: "out_of_scope", state, operation: last.op, terminalNumber: cert.terminalNumber };
@@ -126,7 +142,12 @@ function judgeState(state: CardState, active: SlotIndex, slots: [SlotCondition, 
       return { kind: "clone_suspected", state, reason: "rollback", rememberedCounter: remembered.counter };
     }
     if (state.counter === remembered.counter && state.chain !== remembered.chain) {
-      return { kind: "clone_suspected", state, reason: "duplicate-counter", rememberedCounter: remembered.counter };
+      return {
+        kind: "clone_suspected",
+        state,
+        reason: "duplicate-counter",
+        rememberedCounter: remembered.counter,
+      };
     }
   }
   if (ctx.denyList?.hasCard(state.cardId)) return { kind: "blocked", state, reason: "deny-list" };
@@ -139,7 +160,11 @@ export async function verifyCard(image: CardImage, ctx: VerifyContext): Promise<
     return await verifyCardUnsafe(image, ctx);
   } catch (error) {
     // Hostile bytes must never crash a terminal; anything unexpected is reported, not thrown.
-    return { kind: "tampered", reason: "malformed", detail: error instanceof Error ? error.message : String(error) };
+    return {
+      kind: "tampered",
+      reason: "malformed",
+      detail: error instanceof Error ? error.message : String(error),
+    };
   }
 }
 
@@ -147,32 +172,45 @@ async function verifyCardUnsafe(image: CardImage, ctx: VerifyContext): Promise<C
   if (image.unreadable) return { kind: "unreadable", reason: image.unreadable };
   if (image.payload === null) return { kind: "not_activated", reason: image.foreign ? "foreign" : "blank" };
   const slots = splitPayload(image.payload);
-  if (!slots) return { kind: "tampered", reason: "malformed", detail: `payload of ${image.payload.length} bytes` };
+  if (!slots)
+    return { kind: "tampered", reason: "malformed", detail: `payload of ${image.payload.length} bytes` };
 
-  const readings = [await readSlot(slots[0], image.uid, ctx), await readSlot(slots[1], image.uid, ctx)] as const;
+  const readings = [
+    await readSlot(slots[0], image.uid, ctx),
+    await readSlot(slots[1], image.uid, ctx),
+  ] as const;
   const conditions = readings.map((r) => r.condition) as [SlotCondition, SlotCondition];
   const valid = ([0, 1] as const).filter((i) => readings[i].condition === "valid");
   const stateOf = (i: SlotIndex) => (readings[i] as { state: CardState }).state;
 
   if (valid.length === 0) {
     for (const r of readings) {
-      if (r.condition === "damaged" && r.futureLayout !== undefined) return { kind: "unsupported_layout", layout: r.futureLayout };
+      if (r.condition === "damaged" && r.futureLayout !== undefined)
+        return { kind: "unsupported_layout", layout: r.futureLayout };
     }
     // A torn issue leaves a damaged first slot and an empty second one. A well-formed slot under an unknown
     // key is not that: calling it blank would invite a station to issue over somebody's card.
-    if (readings[0].condition === "damaged" && readings[0].reason !== "unknown-key-version" && readings[1].condition === "empty") {
+    if (
+      readings[0].condition === "damaged" &&
+      readings[0].reason !== "unknown-key-version" &&
+      readings[1].condition === "empty"
+    ) {
       return { kind: "not_activated", reason: "incomplete-issue" };
     }
-    if (readings[0].condition === "empty" && readings[1].condition === "empty") return { kind: "not_activated", reason: "blank" };
+    if (readings[0].condition === "empty" && readings[1].condition === "empty")
+      return { kind: "not_activated", reason: "blank" };
     // Report the most telling reason: an unknown key says more than a bad signature, which says more than noise.
     const reasons = readings.flatMap((r) => (r.condition === "damaged" ? [r.reason] : []));
-    const reason = (["unknown-key-version", "bad-certificate", "bad-signature", "malformed"] as const).find((r) => reasons.includes(r));
+    const reason = (["unknown-key-version", "bad-certificate", "bad-signature", "malformed"] as const).find(
+      (r) => reasons.includes(r),
+    );
     return { kind: "tampered", reason: reason ?? "no-valid-slot" };
   }
 
   if (valid.length === 2) {
     const [a, b] = [stateOf(0), stateOf(1)];
-    if (a.counter === b.counter) return { kind: "tampered", reason: "slot-mismatch", detail: "both slots have one counter" };
+    if (a.counter === b.counter)
+      return { kind: "tampered", reason: "slot-mismatch", detail: "both slots have one counter" };
     const newer: SlotIndex = a.counter > b.counter ? 0 : 1;
     const reason = await checkSuccession(stateOf(newer === 0 ? 1 : 0), stateOf(newer));
     if (reason) return { kind: "tampered", reason };
@@ -184,6 +222,7 @@ async function verifyCardUnsafe(image: CardImage, ctx: VerifyContext): Promise<C
   const other = readings[active === 0 ? 1 : 0];
   // An empty partner is normal only right after an issue or restore; otherwise a slot was lost.
   const recovered =
-    other.condition === "damaged" || (other.condition === "empty" && !state.flags.issued && !state.flags.restored);
+    other.condition === "damaged" ||
+    (other.condition === "empty" && !state.flags.issued && !state.flags.restored);
   return judgeState(state, active, conditions, recovered, ctx);
 }

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { equalBytes } from "../encoding/bytes.ts";
 import { splitPayload } from "../card/payload.ts";
 import { cardImageFromRead } from "../card/read.ts";
-import { VirtualNtag } from "../virtual-card/index.ts";
+import { equalBytes } from "../encoding/bytes.ts";
 import { createTestScheme, tapVirtualCard } from "../testing/index.ts";
+import { VirtualNtag } from "../virtual-card/index.ts";
 import { verifyCard } from "./verify-card.ts";
 
 describe("flipping any single bit of a valid image", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { createTestScheme, HOUR, readVirtualCard, T0, tapVirtualCard } from "../testing/index.ts";
 import { VirtualNtag } from "../virtual-card/index.ts";
-import { HOUR, T0, createTestScheme, readVirtualCard, tapVirtualCard } from "../testing/index.ts";
 import type { DenyLookup } from "./verify-card.ts";
 
 async function issuedCard(balance = 5000) {
@@ -23,7 +23,11 @@ describe("scope is enforced by every verifier, not only by the writer", () => {
     // A compromised POS terminal whose grant claims top-ups, but whose backend certificate says debit only.
     const rogue = await scheme.terminal({ role: "pos", operations: ["debit"] });
     rogue.grant.operations = ["debit", "topup"];
-    const forged = await tapVirtualCard(scheme, rogue, card, { op: "topup", amount: 100, authorisationId: "x" });
+    const forged = await tapVirtualCard(scheme, rogue, card, {
+      op: "topup",
+      amount: 100,
+      authorisationId: "x",
+    });
     expect(forged.result.ok).toBe(false); // the honest writer check stops it first…
     // …and a writer that skips its own checks is still caught by every reader.
     const { applyOperation } = await import("../operations/apply.ts");
@@ -52,9 +56,17 @@ describe("scope is enforced by every verifier, not only by the writer", () => {
       uid: card.uid,
       deviceKey: rogue.credentials.deviceKey,
     });
-    card.write(cardRecords(composePayload(slot, verdict.activeSlot === 0 ? 1 : 0, cardImageFromRead(card.read()).payload)));
+    card.write(
+      cardRecords(
+        composePayload(slot, verdict.activeSlot === 0 ? 1 : 0, cardImageFromRead(card.read()).payload),
+      ),
+    );
     const after = await readVirtualCard(card, scheme.context());
-    expect(after).toMatchObject({ kind: "out_of_scope", operation: "topup", terminalNumber: rogue.credentials.terminalNumber });
+    expect(after).toMatchObject({
+      kind: "out_of_scope",
+      operation: "topup",
+      terminalNumber: rogue.credentials.terminalNumber,
+    });
     expect(openSlot(slot).balance).toBe(current.balance + 100_000);
     expect(applyOperation).toBeTypeOf("function");
   });
@@ -63,11 +75,21 @@ describe("scope is enforced by every verifier, not only by the writer", () => {
     const { scheme, card } = await issuedCard();
     const pos = await scheme.terminal({ role: "pos" });
     await tapVirtualCard(scheme, pos, card, { op: "debit", amount: 10 }, { now: T0 });
-    const before = await readVirtualCard(card, scheme.context({ denyList: denyTerminal(pos.credentials.terminalNumber, T0 + 60) }));
+    const before = await readVirtualCard(
+      card,
+      scheme.context({ denyList: denyTerminal(pos.credentials.terminalNumber, T0 + 60) }),
+    );
     expect(before.kind).toBe("valid");
     await tapVirtualCard(scheme, pos, card, { op: "debit", amount: 10 }, { now: T0 + 120 });
-    const after = await readVirtualCard(card, scheme.context({ denyList: denyTerminal(pos.credentials.terminalNumber, T0 + 60) }));
-    expect(after).toMatchObject({ kind: "revoked_terminal", terminalNumber: pos.credentials.terminalNumber, revokedFrom: T0 + 60 });
+    const after = await readVirtualCard(
+      card,
+      scheme.context({ denyList: denyTerminal(pos.credentials.terminalNumber, T0 + 60) }),
+    );
+    expect(after).toMatchObject({
+      kind: "revoked_terminal",
+      terminalNumber: pos.credentials.terminalNumber,
+      revokedFrom: T0 + 60,
+    });
   });
 
   it("rejects a card written outside its writer's certificate validity", async () => {
@@ -97,12 +119,25 @@ describe("scope is enforced by every verifier, not only by the writer", () => {
     const card = new VirtualNtag({ model: "NTAG215" });
     await tapVirtualCard(other, station, card, { op: "issue" });
     // Just issued (one slot): refused as tampered, never mistaken for a blank card a station could overwrite.
-    expect(await readVirtualCard(card, scheme.context())).toMatchObject({ kind: "tampered", reason: "unknown-key-version" });
+    expect(await readVirtualCard(card, scheme.context())).toMatchObject({
+      kind: "tampered",
+      reason: "unknown-key-version",
+    });
     await tapVirtualCard(other, station, card, { op: "topup", amount: 15_000, authorisationId: "a" });
-    expect(await readVirtualCard(card, scheme.context())).toMatchObject({ kind: "tampered", reason: "unknown-key-version" });
+    expect(await readVirtualCard(card, scheme.context())).toMatchObject({
+      kind: "tampered",
+      reason: "unknown-key-version",
+    });
     // Knowing the key is not enough: policy must accept its version too.
-    const context = { ...scheme.context(), keys: other.keys, policy: { readableLayouts: [1], acceptedKeyVersions: [1] } };
-    expect(await readVirtualCard(card, context)).toMatchObject({ kind: "tampered", reason: "unknown-key-version" });
+    const context = {
+      ...scheme.context(),
+      keys: other.keys,
+      policy: { readableLayouts: [1], acceptedKeyVersions: [1] },
+    };
+    expect(await readVirtualCard(card, context)).toMatchObject({
+      kind: "tampered",
+      reason: "unknown-key-version",
+    });
   });
 
   it("accepts cards of both key versions during a rotation and re-signs on the next write", async () => {
@@ -125,10 +160,19 @@ describe("scope is enforced by every verifier, not only by the writer", () => {
     const { scheme, station, card } = await issuedCard();
     const verdict = await readVirtualCard(card, scheme.context());
     if (verdict.kind !== "valid") throw new Error("setup");
-    const denied = await readVirtualCard(card, scheme.context({ denyList: { hasCard: (id) => id === verdict.state.cardId, terminalRevokedFrom: () => undefined } }));
+    const denied = await readVirtualCard(
+      card,
+      scheme.context({
+        denyList: { hasCard: (id) => id === verdict.state.cardId, terminalRevokedFrom: () => undefined },
+      }),
+    );
     expect(denied).toMatchObject({ kind: "blocked", reason: "deny-list", state: { balance: 5000 } });
     await tapVirtualCard(scheme, station, card, { op: "block", status: "blocked_lost" });
-    expect(await readVirtualCard(card, scheme.context())).toMatchObject({ kind: "blocked", reason: "status", state: { status: "blocked_lost" } });
+    expect(await readVirtualCard(card, scheme.context())).toMatchObject({
+      kind: "blocked",
+      reason: "status",
+      state: { status: "blocked_lost" },
+    });
     const pos = await scheme.terminal({ role: "pos" });
     const refused = await tapVirtualCard(scheme, pos, card, { op: "debit", amount: 1 });
     expect(!refused.result.ok && refused.result.refusal.code).toBe("card_blocked");
@@ -142,10 +186,16 @@ describe("clones and replays", () => {
     const saved = card.snapshot();
     const spent = await tapVirtualCard(scheme, pos, card, { op: "debit", amount: 300 });
     if (!spent.result.ok) throw new Error("setup");
-    const remembered = new Map([[spent.result.state.cardId, { counter: spent.result.state.counter, chain: spent.result.state.chain }]]);
+    const remembered = new Map([
+      [spent.result.state.cardId, { counter: spent.result.state.counter, chain: spent.result.state.chain }],
+    ]);
     card.restore(saved); // the holder writes the pre-purchase image back
     const verdict = await readVirtualCard(card, scheme.context({ remembered: (id) => remembered.get(id) }));
-    expect(verdict).toMatchObject({ kind: "clone_suspected", reason: "rollback", rememberedCounter: spent.result.state.counter });
+    expect(verdict).toMatchObject({
+      kind: "clone_suspected",
+      reason: "rollback",
+      rememberedCounter: spent.result.state.counter,
+    });
   });
 
   it("detects a different state under a counter already seen (a clone spent elsewhere)", async () => {
@@ -155,9 +205,13 @@ describe("clones and replays", () => {
     const b = await scheme.terminal({ role: "pos" });
     const first = await tapVirtualCard(scheme, a, card, { op: "debit", amount: 100 });
     if (!first.result.ok) throw new Error("setup");
-    const remembered = new Map([[first.result.state.cardId, { counter: first.result.state.counter, chain: first.result.state.chain }]]);
+    const remembered = new Map([
+      [first.result.state.cardId, { counter: first.result.state.counter, chain: first.result.state.chain }],
+    ]);
     await tapVirtualCard(scheme, b, twin, { op: "debit", amount: 200 });
-    expect(await readVirtualCard(twin, scheme.context({ remembered: (id) => remembered.get(id) }))).toMatchObject({
+    expect(
+      await readVirtualCard(twin, scheme.context({ remembered: (id) => remembered.get(id) })),
+    ).toMatchObject({
       kind: "clone_suspected",
       reason: "duplicate-counter",
     });
@@ -166,7 +220,10 @@ describe("clones and replays", () => {
   it("rejects a byte-for-byte copy onto a chip with another serial number", async () => {
     const { scheme, card } = await issuedCard();
     const copy = card.cloneTo();
-    expect(await readVirtualCard(copy, scheme.context())).toMatchObject({ kind: "tampered", reason: "bad-signature" });
+    expect(await readVirtualCard(copy, scheme.context())).toMatchObject({
+      kind: "tampered",
+      reason: "bad-signature",
+    });
   });
 
   it("rejects two valid slots that do not chain (spliced from two cards or two branches)", async () => {
@@ -185,6 +242,9 @@ describe("clones and replays", () => {
     spliced.set(a.subarray(0, a.length / 2));
     spliced.set(b.subarray(b.length / 2), a.length / 2);
     card.write(cardRecords(spliced));
-    expect(await readVirtualCard(card, scheme.context())).toMatchObject({ kind: "tampered", reason: "chain-break" });
+    expect(await readVirtualCard(card, scheme.context())).toMatchObject({
+      kind: "tampered",
+      reason: "chain-break",
+    });
   });
 });
