@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const tools = join(root, ".tools");
 const NODE_VERSION = "24.21.0";
-const PNPM_VERSION = "12.21.0";
+const PNPM_VERSION = JSON.parse(readFileSync(join(root, "package.json"), "utf8")).packageManager.split("@")[1];
 const MIN_NODE = [22, 12];
 
 const TASKS = {
@@ -79,7 +79,12 @@ if (!TASKS[task]) {
   log(`usage: node scripts/tessera.mjs <${Object.keys(TASKS).join("|")}> [args]`);
   process.exit(2);
 }
-const env = { ...process.env, PATH: ensureToolchain() };
+const env = {
+  ...process.env,
+  PATH: ensureToolchain(),
+  // pnpm would otherwise try to fetch its own binaries for `packageManager` whenever a task runs `pnpm`.
+  npm_config_manage_package_manager_versions: "false",
+};
 ensureDependencies(env);
 for (const [cmd, ...args] of TASKS[task]) {
   const status = run(cmd, [...args, ...rest], { env });
