@@ -2,7 +2,7 @@
 // Entry point behind the README's commands: makes sure the toolchain this repo needs (Node >= 22.12
 // and a pinned pnpm) is present, installs dependencies, then runs one task. It must itself run on
 // the oldest Node a newcomer may have (20), so it uses only Node built-ins.
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -10,7 +10,8 @@ import { fileURLToPath } from "node:url";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const tools = join(root, ".tools");
 const NODE_VERSION = "24.21.0";
-const PNPM_VERSION = JSON.parse(readFileSync(join(root, "package.json"), "utf8")).packageManager.split("@")[1];
+const PNPM_VERSION = JSON.parse(readFileSync(join(root, "package.json"), "utf8")).devEngines.packageManager
+  .version;
 const MIN_NODE = [22, 12];
 
 const TASKS = {
@@ -43,7 +44,15 @@ function ensureToolchain() {
     const bin = join(tools, "node", "node_modules", pkg, "bin");
     if (!existsSync(join(bin, "node"))) {
       log(`Node ${process.version} is too old; installing Node ${NODE_VERSION} into .tools/node`);
-      const status = run("npm", ["i", "--prefix", join(tools, "node"), "--no-save", "--no-audit", "--no-fund", `${pkg}@${NODE_VERSION}`]);
+      const status = run("npm", [
+        "i",
+        "--prefix",
+        join(tools, "node"),
+        "--no-save",
+        "--no-audit",
+        "--no-fund",
+        `${pkg}@${NODE_VERSION}`,
+      ]);
       if (status !== 0) throw new Error(`could not install ${pkg}@${NODE_VERSION}`);
     }
     pathParts.push(bin);
@@ -53,7 +62,15 @@ function ensureToolchain() {
   if (systemPnpm.status !== 0 || systemPnpm.stdout.trim() !== PNPM_VERSION) {
     if (!existsSync(join(pnpmBin, "pnpm"))) {
       log(`installing pnpm ${PNPM_VERSION} into .tools/pnpm`);
-      const status = run("npm", ["i", "--prefix", join(tools, "pnpm"), "--no-save", "--no-audit", "--no-fund", `pnpm@${PNPM_VERSION}`]);
+      const status = run("npm", [
+        "i",
+        "--prefix",
+        join(tools, "pnpm"),
+        "--no-save",
+        "--no-audit",
+        "--no-fund",
+        `pnpm@${PNPM_VERSION}`,
+      ]);
       if (status !== 0) throw new Error(`could not install pnpm@${PNPM_VERSION}`);
     }
     pathParts.push(pnpmBin);
@@ -86,7 +103,18 @@ const env = {
   npm_config_manage_package_manager_versions: "false",
 };
 ensureDependencies(env);
+/** Runs the task and passes Ctrl-C or a SIGTERM on to it, so stopping `npm run dev` stops the whole stack. */
+function runForwardingSignals(cmd, args) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { stdio: "inherit", cwd: root, env });
+    const forward = (signal) => child.kill(signal);
+    for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) process.on(signal, forward);
+    child.on("error", reject);
+    child.on("exit", (code, signal) => resolve(code ?? (signal ? 128 + 15 : 1)));
+  });
+}
+
 for (const [cmd, ...args] of TASKS[task]) {
-  const status = run(cmd, [...args, ...rest], { env });
+  const status = await runForwardingSignals(cmd, [...args, ...rest]);
   if (status !== 0) process.exit(status);
 }

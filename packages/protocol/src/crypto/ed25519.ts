@@ -20,7 +20,7 @@ export async function generateSigningKeyPair(extractable = false): Promise<Crypt
 }
 
 export async function exportPublicKeyRaw(key: CryptoKey): Promise<Uint8Array> {
-  return new Uint8Array(await crypto.subtle.exportKey("raw", key));
+  return new Uint8Array((await crypto.subtle.exportKey("raw", key)) as ArrayBuffer);
 }
 
 export async function importPublicKeyRaw(raw: Uint8Array): Promise<CryptoKey> {

@@ -1,0 +1,8 @@
+/** Everything a Tessera Worker shares: the app factory, problem documents, binding checks and meta routes. */
+export * from "./app.ts";
+export * from "./bindings.ts";
+export * from "./cors.ts";
+export * from "./meta.ts";
+export * from "./openapi.ts";
+export * from "./problems.ts";
+export * from "./validation.ts";
