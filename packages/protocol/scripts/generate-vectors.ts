@@ -80,7 +80,7 @@ async function main() {
     };
   }
   type T = Awaited<ReturnType<typeof terminal>>;
-  const policy = { balanceCap: 50_000, sessions: { required: false, entryFee: 0 } };
+  const policy = { balanceCap: 50_000, layouts: { write: 1 }, sessions: { required: false, entryFee: 0 } };
   const context = (extra: Partial<VerifyContext> = {}): VerifyContext => ({
     keys: keysForReaders,
     policy: { readableLayouts: [1], acceptedKeyVersions: [1, 2] },

@@ -14,7 +14,7 @@ export const GENESIS_CHAIN = new Uint8Array(CHAIN_BYTES);
 
 /**
  * Computes the chain head of a state from its parent's head, the state's prefix bytes (header, wallet,
- * session, grant; i.e. [0, 29)), the operation and amount of its newest history entry, and its writer.
+ * session, grant; i.e. [0, 27), everything before the chain head), the operation and amount of its newest history entry, and its writer.
  */
 export async function nextChainHead(
   previous: Uint8Array,

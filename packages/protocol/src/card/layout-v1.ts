@@ -18,8 +18,8 @@
  *  43+6H  107  terminal certificate (see certificate.ts)
  * 150+6H   64  Ed25519 signature of the writing terminal over tag | chip UID | bytes [0, 150+6H)
  *
- * H is even, so that behind the 18-byte NDEF header each slot starts on a 4-byte page boundary and no
- * page ever holds bytes of both slots (one garbled page can then damage at most one slot). H is 4 on an
+ * H is even, so that behind the 18-byte NDEF header the boundary between the two slots falls on a 4-byte page
+ * boundary and no page ever holds bytes of both slots (one garbled page can then damage at most one slot). H is 4 on an
  * NTAG215 (238-byte slots, 476-byte payload) and 34 on an NTAG216 (418-byte slots).
  */
 

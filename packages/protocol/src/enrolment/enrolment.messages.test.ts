@@ -42,15 +42,16 @@ describe("enrolment messages", () => {
     ).toBe(false);
   });
 
-  it("accept the enrolment response with a 32-bit terminal number", () => {
+  it("accept the enrolment response with the largest terminal number a certificate holds (24 bits)", () => {
     const response = {
       terminalId: "term_01HZX3",
-      terminalNumber: 0xffff_ffff,
+      terminalNumber: 0xff_ffff,
       role: "gate",
       locationId: "entrance",
       name: "North gate",
     };
     expect(TerminalEnrolmentResponse.safeParse(response).success).toBe(true);
+    expect(TerminalEnrolmentResponse.safeParse({ ...response, terminalNumber: 0x100_0000 }).success).toBe(false);
     expect(TerminalEnrolmentResponse.safeParse({ ...response, terminalNumber: 0x1_0000_0000 }).success).toBe(
       false,
     );

@@ -44,7 +44,8 @@ export type TerminalEnrolmentRequest = z.infer<typeof TerminalEnrolmentRequest>;
 export const TerminalEnrolmentResponse = z.looseObject({
   terminalId: z.string().min(1).max(128),
   /** The number written on cards (32 bits). */
-  terminalNumber: z.int().min(0).max(0xffff_ffff),
+  // 24 bits: the width of the terminal number in card certificates.
+  terminalNumber: z.int().min(1).max(0xff_ffff),
   role: Role,
   locationId: LocationId,
   name: TerminalName,

@@ -27,10 +27,9 @@ export const SessionGrantClaims = z.looseObject({
   /** The grant's id. */
   jti: z.string().min(1).max(128),
   cnf: z.looseObject({ jkt: JwkThumbprint }),
-  /** The terminal number written on cards (32 bits on the card). */
-  // The terminal number is 24 bits wide on cards (card/certificate.ts).
+  /** The terminal number written on cards (24 bits in the card certificate). */
   tid: z.int().min(1).max(0xff_ffff),
-  /** This grant's sequence number for the terminal, written on cards (24 bits on the card). */
+  /** This grant's sequence number for the terminal; cards keep its low 16 bits, events name the grant in full. */
   gseq: z.int().min(0).max(0xff_ffff),
   role: Role,
   ops: z.array(Operation),

@@ -16,6 +16,7 @@ import {
 } from "jose";
 import { ROLE_CEILING } from "../domain/operation.ts";
 import { GRANT_AUDIENCE, GRANT_TOKEN_TYPE, SessionGrantClaims } from "./claims.ts";
+import { versionFromKid } from "./keys.ts";
 
 /** Far above any honest grant (≈ 1 KB); refuses to spend work on absurd inputs. */
 const MAX_TOKEN_LENGTH = 8192;
@@ -114,6 +115,8 @@ export async function verifyGrant(
 
   const parsed = SessionGrantClaims.safeParse(payload);
   if (!parsed.success || !withinRoleCeiling(parsed.data)) return { ok: false, reason: "malformed" };
+  // The key version claimed inside must be the one that signed it.
+  if (versionFromKid(header.kid) !== parsed.data.kv) return { ok: false, reason: "malformed" };
   if (options.expectedJkt !== undefined && parsed.data.cnf.jkt !== options.expectedJkt)
     return { ok: false, reason: "wrong_key_binding" };
   return { ok: true, claims: parsed.data };

@@ -6,7 +6,7 @@
 
 import { decodeCertificate } from "../card/certificate.ts";
 import { GENESIS_CHAIN } from "../card/chain.ts";
-import { historyEntriesForSlot, MAX_UINT24, MAX_UINT32 } from "../card/layout-v1.ts";
+import { historyEntriesForSlot, LAYOUT_V1, MAX_UINT24, MAX_UINT32, slotBytes } from "../card/layout-v1.ts";
 import { composePayload, payloadBytes, type SlotIndex, splitPayload } from "../card/payload.ts";
 import { openSlot, sealSlot } from "../card/slot.ts";
 import type { CardSession, CardState, CardStatus } from "../card/state.ts";
@@ -42,6 +42,8 @@ export interface GrantScope {
 /** The parts of the policy the card operations need. */
 export interface OperationPolicy {
   balanceCap: number;
+  /** The layout writers must write (policy switches it only once terminals in the field can read it). */
+  layouts: { write: number };
   sessions: { required: boolean; entryFee: number };
 }
 
@@ -116,6 +118,9 @@ export async function applyOperation(input: OperationInput): Promise<OperationRe
   const { verdict, request, grant, policy, usage, now, terminal } = input;
   const op = request.op;
 
+  if (policy.layouts.write !== LAYOUT_V1) {
+    return refuse("layout_not_supported", `policy asks for layout ${policy.layouts.write}; this software writes layout ${LAYOUT_V1}`);
+  }
   if (now < grant.notBefore) return refuse("grant_not_yet_valid", "the session grant is not valid yet");
   if (now >= grant.expiresAt) return refuse("grant_expired", "the session grant has expired");
   const cert = decodeCertificate(terminal.certificate);
@@ -164,7 +169,8 @@ export async function applyOperation(input: OperationInput): Promise<OperationRe
           : 0;
   if (!Number.isSafeInteger(amount) || amount < 0 || amount > MAX_UINT24)
     return refuse("invalid_amount", "amount out of range");
-  if ((op === "debit" || op === "refund" || op === "topup" || op === "checkout") && amount === 0) {
+  // A check-out may be free (a flat entry fee already paid); everything else that moves value moves some.
+  if ((op === "debit" || op === "refund" || op === "topup") && amount === 0) {
     return refuse("invalid_amount", "amount must be positive");
   }
   const delta = valueDelta(request, current, policy.sessions.entryFee);
@@ -209,6 +215,9 @@ export async function applyOperation(input: OperationInput): Promise<OperationRe
     counter = 1;
     previousChain = GENESIS_CHAIN;
     historyEntries = request.historyEntries ?? DEFAULT_HISTORY_ENTRIES;
+    if (historyEntriesForSlot(slotBytes(historyEntries)) !== historyEntries) {
+      return refuse("invalid_request", `a card cannot hold ${historyEntries} history entries (even numbers 2..34)`);
+    }
     history = [];
   } else if (request.op === "reissue") {
     cardId = request.restore.cardId;

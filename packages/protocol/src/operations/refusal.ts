@@ -21,6 +21,8 @@ export const REFUSAL_CODES = [
   "session_open",
   "session_required",
   "counter_exhausted",
+  "layout_not_supported",
+  "invalid_request",
 ] as const;
 export type RefusalCode = (typeof REFUSAL_CODES)[number];
 

@@ -9,7 +9,8 @@ import { KeyVersion } from "../grant/keys.ts";
 import { FlagKind } from "./flags.ts";
 
 /** Largest value the card's balance field holds (32 bits). */
-export const MAX_BALANCE_CAP = 0xffff_ffff;
+/** A pay-out moves the whole balance through one 24-bit history entry, so the cap is 24 bits too. */
+export const MAX_BALANCE_CAP = 0xff_ffff;
 /** Largest amount one card history entry can record (24-bit field). */
 export const MAX_HISTORY_AMOUNT = 0xff_ffff;
 
@@ -20,7 +21,8 @@ export type Amount = z.infer<typeof Amount>;
 const Seconds = z.int().nonnegative();
 const PositiveSeconds = z.int().positive();
 /** Card layout versions are written in the card header as a single byte. */
-const LayoutVersion = z.int().min(1).max(255);
+// Layout numbers 1..15: card readers treat a slot naming 2..15 as "a newer layout", anything else as damage.
+const LayoutVersion = z.int().min(1).max(15);
 
 export const Currency = z.looseObject({
   code: z.string().regex(/^[A-Z]{3}$/, "an ISO 4217 code such as EUR"),

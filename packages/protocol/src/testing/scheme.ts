@@ -65,6 +65,7 @@ export async function createTestScheme(options: { keyVersion?: number } = {}): P
     currentKeyVersion: options.keyVersion ?? 1,
     policy: {
       balanceCap: 50_000,
+      layouts: { write: 1 },
       sessions: { required: false, entryFee: 0 },
       readableLayouts: [1],
       acceptedKeyVersions: [options.keyVersion ?? 1],

@@ -46,7 +46,11 @@ export interface VerifyContext {
 
 type SlotReading =
   | { condition: "empty" }
-  | { condition: "damaged"; reason: TamperReason; futureLayout?: number }
+  | { condition: "damaged"; reason: TamperReason }
+  /** Names a layout this reader does not know yet (2..15): the card is newer than this software. */
+  | { condition: "future"; layout: number }
+  /** Signed under a key version the reader knows but policy no longer accepts (retired or compromised). */
+  | { condition: "retired"; counter: number }
   | { condition: "valid"; state: CardState };
 
 /** Value each operation moves: the balance after = before + delta(amount). */
@@ -74,7 +78,7 @@ async function readSlot(bytes: Uint8Array, uid: Uint8Array, ctx: VerifyContext):
   if (raw.kind === "malformed") return { condition: "damaged", reason: "malformed" };
   if (!READABLE_LAYOUTS.includes(raw.layout) || !ctx.policy.readableLayouts.includes(raw.layout)) {
     const future = raw.layout >= FUTURE_LAYOUTS.min && raw.layout <= FUTURE_LAYOUTS.max;
-    return { condition: "damaged", reason: "malformed", ...(future ? { futureLayout: raw.layout } : {}) };
+    return future ? { condition: "future", layout: raw.layout } : { condition: "damaged", reason: "malformed" };
   }
   let state: CardState;
   try {
@@ -88,9 +92,8 @@ async function readSlot(bytes: Uint8Array, uid: Uint8Array, ctx: VerifyContext):
   const keyVersion = state.certificate.keyVersion;
   if (keyVersion === 0) return { condition: "damaged", reason: "malformed" }; // versions start at 1
   const backendKey = ctx.keys.get(keyVersion);
-  if (!backendKey || !ctx.policy.acceptedKeyVersions.includes(keyVersion)) {
-    return { condition: "damaged", reason: "unknown-key-version" };
-  }
+  if (!backendKey) return { condition: "damaged", reason: "unknown-key-version" };
+  if (!ctx.policy.acceptedKeyVersions.includes(keyVersion)) return { condition: "retired", counter: state.counter };
   if (!(await verifyCertificate(state.certificate, backendKey)))
     return { condition: "damaged", reason: "bad-certificate" };
   if (!(await verifySlotSignature(state, uid))) return { condition: "damaged", reason: "bad-signature" };
@@ -179,15 +182,27 @@ async function verifyCardUnsafe(image: CardImage, ctx: VerifyContext): Promise<C
     await readSlot(slots[0], image.uid, ctx),
     await readSlot(slots[1], image.uid, ctx),
   ] as const;
-  const conditions = readings.map((r) => r.condition) as [SlotCondition, SlotCondition];
+
+  // A slot in a layout this software cannot read may hold the newest state: never fall back past it.
+  for (const r of readings) if (r.condition === "future") return { kind: "unsupported_layout", layout: r.layout };
+
+  const conditions = readings.map((r) => (r.condition === "retired" ? "damaged" : r.condition)) as [
+    SlotCondition,
+    SlotCondition,
+  ];
   const valid = ([0, 1] as const).filter((i) => readings[i].condition === "valid");
   const stateOf = (i: SlotIndex) => (readings[i] as { state: CardState }).state;
 
-  if (valid.length === 0) {
-    for (const r of readings) {
-      if (r.condition === "damaged" && r.futureLayout !== undefined)
-        return { kind: "unsupported_layout", layout: r.futureLayout };
+  // The newest state is under a key policy no longer accepts: refuse (a station re-signs the card); an older
+  // slot under such a key is simply stale and does not make the card "recovered".
+  const bestValid = valid.length ? Math.max(...valid.map((i) => stateOf(i).counter)) : -1;
+  for (const r of readings) {
+    if (r.condition === "retired" && r.counter > bestValid) {
+      return { kind: "tampered", reason: "unknown-key-version", detail: "signed under a key version policy no longer accepts" };
     }
+  }
+
+  if (valid.length === 0) {
     // A torn issue leaves a damaged first slot and an empty second one. A well-formed slot under an unknown
     // key is not that: calling it blank would invite a station to issue over somebody's card.
     if (

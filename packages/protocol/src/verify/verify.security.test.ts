@@ -248,3 +248,34 @@ describe("clones and replays", () => {
     });
   });
 });
+
+describe("layout and key migrations", () => {
+  it("refuses a card with a slot in a newer layout instead of falling back to the older slot", async () => {
+    const { scheme, card } = await issuedCard();
+    const { cardImageFromRead, cardRecords } = await import("../card/read.ts");
+    const verdict = await readVirtualCard(card, scheme.context());
+    if (verdict.kind !== "valid") throw new Error("setup");
+    const payload = cardImageFromRead(card.read()).payload!.slice();
+    const half = payload.length / 2;
+    const other = verdict.activeSlot === 0 ? 1 : 0;
+    payload.fill(0x5a, other * half, (other + 1) * half);
+    payload[other * half] = 2; // a layout-2 state written by newer software
+    card.write(cardRecords(payload));
+    expect(await readVirtualCard(card, scheme.context())).toMatchObject({ kind: "unsupported_layout", layout: 2 });
+  });
+
+  it("ignores an older slot under a retired key, and refuses a card whose newest state is under one", async () => {
+    const { scheme, card } = await issuedCard();
+    const v2 = await scheme.rotate();
+    const pos = await scheme.terminal({ role: "pos", keyVersion: v2 });
+    await tapVirtualCard(scheme, pos, card, { op: "debit", amount: 10 });
+    const untouched = new VirtualNtag({ model: "NTAG215" });
+    const station = await scheme.terminal({ role: "station", keyVersion: 1 });
+    await tapVirtualCard(scheme, station, untouched, { op: "issue" });
+    scheme.policy.acceptedKeyVersions = [v2]; // version 1 is withdrawn
+    // Re-signed during the rotation: the stale older slot does not make it look torn.
+    expect(await readVirtualCard(card, scheme.context())).toMatchObject({ kind: "valid", recovered: false });
+    // Never written during the rotation: refused, to be re-signed at a station.
+    expect(await readVirtualCard(untouched, scheme.context())).toMatchObject({ kind: "tampered", reason: "unknown-key-version" });
+  });
+});

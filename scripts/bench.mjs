@@ -1,0 +1,102 @@
+#!/usr/bin/env node
+// `npm run bench`: starts the local stack on its own ports and fresh state, runs every benchmark module
+// (apps/*/bench/*.bench.mjs), each measuring its operation beside a floor in the same run, and writes
+// bench/results.json plus the table in docs/benchmarks.md. Never part of `npm test`'s timing verdicts;
+// `--smoke` runs every module with tiny sizes (the test suite does this so benchmarks cannot rot).
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
+import { cpus, totalmem, tmpdir, platform, release } from "node:os";
+import { join, relative } from "node:path";
+import { pathToFileURL } from "node:url";
+import autocannon from "autocannon";
+import { root, startStack } from "./lib/local-stack.mjs";
+
+const args = process.argv.slice(2);
+const smoke = args.includes("--smoke");
+const only = args.find((a) => a.startsWith("--only="))?.slice("--only=".length);
+const log = (message) => process.stderr.write(`bench: ${message}\n`);
+
+function benchModules() {
+  const found = [];
+  for (const app of readdirSync(join(root, "apps"))) {
+    const dir = join(root, "apps", app, "bench");
+    if (!existsSync(dir)) continue;
+    for (const file of readdirSync(dir)) if (file.endsWith(".bench.mjs")) found.push(join(dir, file));
+  }
+  return found.filter((file) => !only || file.includes(only)).sort();
+}
+
+const machine = {
+  cpu: cpus()[0]?.model ?? "unknown",
+  cores: cpus().length,
+  memoryGiB: Math.round(totalmem() / 2 ** 30),
+  os: `${platform()} ${release()}`,
+  node: process.version,
+};
+
+const stateDir = mkdtempSync(join(tmpdir(), "tessera-bench-"));
+const results = [];
+let stack;
+let failed = 0;
+try {
+  stack = await startStack({
+    stateDir,
+    ports: { policy: 8791, grants: 8792, reconciliation: 8793 },
+    // Floor routes exist only when this var is set; production never sets it.
+    vars: { BENCH_FLOOR: "1" },
+    quiet: true,
+    log,
+  });
+  for (const file of benchModules()) {
+    const name = relative(root, file);
+    log(`running ${name}${smoke ? " (smoke)" : ""}`);
+    try {
+      const mod = await import(pathToFileURL(file).href);
+      await mod.run({
+        baseUrl: stack.urls,
+        urls: stack.urls,
+        adminToken: stack.adminToken,
+        autocannon,
+        smoke,
+        log,
+        record(entry) {
+          for (const key of ["name", "p50_ms", "p99_ms", "floor_p99_ms", "ratio", "target_ratio"]) {
+            if (!(key in entry)) throw new Error(`${name}: result without ${key}`);
+          }
+          results.push({ module: name, ...entry });
+          log(`  ${entry.name}: p50 ${entry.p50_ms} ms, p99 ${entry.p99_ms} ms, floor p99 ${entry.floor_p99_ms} ms, ratio ${entry.ratio} (target ≤ ${entry.target_ratio})`);
+        },
+      });
+    } catch (error) {
+      failed++;
+      log(`  ${name} failed: ${error.stack ?? error}`);
+    }
+  }
+} finally {
+  await stack?.stop();
+  rmSync(stateDir, { recursive: true, force: true });
+}
+
+if (!smoke) {
+  const when = new Date().toISOString();
+  writeFileSync(join(root, "bench", "results.json"), `${JSON.stringify({ when, machine, results }, null, 2)}\n`);
+  const docs = join(root, "docs", "benchmarks.md");
+  const table = [
+    `Run ${when} on ${machine.cores} × ${machine.cpu}, ${machine.memoryGiB} GiB, ${machine.os}, Node ${machine.node}.`,
+    "",
+    "| benchmark | p50 ms | p99 ms | floor p99 ms | ratio | target ratio | throughput | notes |",
+    "|---|---:|---:|---:|---:|---:|---:|---|",
+    ...results.map((r) =>
+      `| ${r.name} | ${r.p50_ms} | ${r.p99_ms} | ${r.floor_p99_ms} | ${r.ratio} | ${r.target_ratio} | ${r.throughput_rps ? `${r.throughput_rps}/s` : ""} | ${r.notes ?? ""} |`,
+    ),
+  ].join("\n");
+  const text = existsSync(docs) ? readFileSync(docs, "utf8") : "";
+  const begin = "<!-- bench:results:begin -->";
+  const end = "<!-- bench:results:end -->";
+  if (text.includes(begin) && text.includes(end)) {
+    writeFileSync(docs, `${text.slice(0, text.indexOf(begin) + begin.length)}\n${table}\n${text.slice(text.indexOf(end))}`);
+  } else {
+    log(`docs/benchmarks.md has no ${begin} … ${end} markers; the table was not written there`);
+  }
+}
+log(`${results.length} results, ${failed} modules failed`);
+process.exit(failed > 0 ? 1 : 0);
