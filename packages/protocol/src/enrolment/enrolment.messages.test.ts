@@ -51,7 +51,9 @@ describe("enrolment messages", () => {
       name: "North gate",
     };
     expect(TerminalEnrolmentResponse.safeParse(response).success).toBe(true);
-    expect(TerminalEnrolmentResponse.safeParse({ ...response, terminalNumber: 0x100_0000 }).success).toBe(false);
+    expect(TerminalEnrolmentResponse.safeParse({ ...response, terminalNumber: 0x100_0000 }).success).toBe(
+      false,
+    );
     expect(TerminalEnrolmentResponse.safeParse({ ...response, terminalNumber: 0x1_0000_0000 }).success).toBe(
       false,
     );

@@ -119,7 +119,10 @@ export async function applyOperation(input: OperationInput): Promise<OperationRe
   const op = request.op;
 
   if (policy.layouts.write !== LAYOUT_V1) {
-    return refuse("layout_not_supported", `policy asks for layout ${policy.layouts.write}; this software writes layout ${LAYOUT_V1}`);
+    return refuse(
+      "layout_not_supported",
+      `policy asks for layout ${policy.layouts.write}; this software writes layout ${LAYOUT_V1}`,
+    );
   }
   if (now < grant.notBefore) return refuse("grant_not_yet_valid", "the session grant is not valid yet");
   if (now >= grant.expiresAt) return refuse("grant_expired", "the session grant has expired");
@@ -216,7 +219,10 @@ export async function applyOperation(input: OperationInput): Promise<OperationRe
     previousChain = GENESIS_CHAIN;
     historyEntries = request.historyEntries ?? DEFAULT_HISTORY_ENTRIES;
     if (historyEntriesForSlot(slotBytes(historyEntries)) !== historyEntries) {
-      return refuse("invalid_request", `a card cannot hold ${historyEntries} history entries (even numbers 2..34)`);
+      return refuse(
+        "invalid_request",
+        `a card cannot hold ${historyEntries} history entries (even numbers 2..34)`,
+      );
     }
     history = [];
   } else if (request.op === "reissue") {

@@ -217,15 +217,21 @@ describe("what the writer takes from policy", () => {
   it("writes only the layout policy names, and refuses when it cannot", async () => {
     const { scheme, pos, card } = await setup();
     scheme.policy.layouts.write = 2;
-    expect(refusal(await tapVirtualCard(scheme, pos, card, { op: "debit", amount: 1 }))).toBe("layout_not_supported");
+    expect(refusal(await tapVirtualCard(scheme, pos, card, { op: "debit", amount: 1 }))).toBe(
+      "layout_not_supported",
+    );
   });
 
   it("refuses to issue a history length the layout cannot hold, before signing anything", async () => {
     const scheme = await createTestScheme();
     const station = await scheme.terminal({ role: "station" });
     const card = new VirtualNtag({ model: "NTAG216" });
-    expect(refusal(await tapVirtualCard(scheme, station, card, { op: "issue", historyEntries: 5 }))).toBe("invalid_request");
-    expect(refusal(await tapVirtualCard(scheme, station, card, { op: "issue", historyEntries: 34 }))).toBe("ok");
+    expect(refusal(await tapVirtualCard(scheme, station, card, { op: "issue", historyEntries: 5 }))).toBe(
+      "invalid_request",
+    );
+    expect(refusal(await tapVirtualCard(scheme, station, card, { op: "issue", historyEntries: 34 }))).toBe(
+      "ok",
+    );
   });
 
   it("allows a free check-out", async () => {

@@ -78,7 +78,9 @@ async function readSlot(bytes: Uint8Array, uid: Uint8Array, ctx: VerifyContext):
   if (raw.kind === "malformed") return { condition: "damaged", reason: "malformed" };
   if (!READABLE_LAYOUTS.includes(raw.layout) || !ctx.policy.readableLayouts.includes(raw.layout)) {
     const future = raw.layout >= FUTURE_LAYOUTS.min && raw.layout <= FUTURE_LAYOUTS.max;
-    return future ? { condition: "future", layout: raw.layout } : { condition: "damaged", reason: "malformed" };
+    return future
+      ? { condition: "future", layout: raw.layout }
+      : { condition: "damaged", reason: "malformed" };
   }
   let state: CardState;
   try {
@@ -93,7 +95,8 @@ async function readSlot(bytes: Uint8Array, uid: Uint8Array, ctx: VerifyContext):
   if (keyVersion === 0) return { condition: "damaged", reason: "malformed" }; // versions start at 1
   const backendKey = ctx.keys.get(keyVersion);
   if (!backendKey) return { condition: "damaged", reason: "unknown-key-version" };
-  if (!ctx.policy.acceptedKeyVersions.includes(keyVersion)) return { condition: "retired", counter: state.counter };
+  if (!ctx.policy.acceptedKeyVersions.includes(keyVersion))
+    return { condition: "retired", counter: state.counter };
   if (!(await verifyCertificate(state.certificate, backendKey)))
     return { condition: "damaged", reason: "bad-certificate" };
   if (!(await verifySlotSignature(state, uid))) return { condition: "damaged", reason: "bad-signature" };
@@ -184,7 +187,8 @@ async function verifyCardUnsafe(image: CardImage, ctx: VerifyContext): Promise<C
   ] as const;
 
   // A slot in a layout this software cannot read may hold the newest state: never fall back past it.
-  for (const r of readings) if (r.condition === "future") return { kind: "unsupported_layout", layout: r.layout };
+  for (const r of readings)
+    if (r.condition === "future") return { kind: "unsupported_layout", layout: r.layout };
 
   const conditions = readings.map((r) => (r.condition === "retired" ? "damaged" : r.condition)) as [
     SlotCondition,
@@ -198,7 +202,11 @@ async function verifyCardUnsafe(image: CardImage, ctx: VerifyContext): Promise<C
   const bestValid = valid.length ? Math.max(...valid.map((i) => stateOf(i).counter)) : -1;
   for (const r of readings) {
     if (r.condition === "retired" && r.counter > bestValid) {
-      return { kind: "tampered", reason: "unknown-key-version", detail: "signed under a key version policy no longer accepts" };
+      return {
+        kind: "tampered",
+        reason: "unknown-key-version",
+        detail: "signed under a key version policy no longer accepts",
+      };
     }
   }
 

@@ -261,7 +261,10 @@ describe("layout and key migrations", () => {
     payload.fill(0x5a, other * half, (other + 1) * half);
     payload[other * half] = 2; // a layout-2 state written by newer software
     card.write(cardRecords(payload));
-    expect(await readVirtualCard(card, scheme.context())).toMatchObject({ kind: "unsupported_layout", layout: 2 });
+    expect(await readVirtualCard(card, scheme.context())).toMatchObject({
+      kind: "unsupported_layout",
+      layout: 2,
+    });
   });
 
   it("ignores an older slot under a retired key, and refuses a card whose newest state is under one", async () => {
@@ -276,6 +279,9 @@ describe("layout and key migrations", () => {
     // Re-signed during the rotation: the stale older slot does not make it look torn.
     expect(await readVirtualCard(card, scheme.context())).toMatchObject({ kind: "valid", recovered: false });
     // Never written during the rotation: refused, to be re-signed at a station.
-    expect(await readVirtualCard(untouched, scheme.context())).toMatchObject({ kind: "tampered", reason: "unknown-key-version" });
+    expect(await readVirtualCard(untouched, scheme.context())).toMatchObject({
+      kind: "tampered",
+      reason: "unknown-key-version",
+    });
   });
 });
