@@ -3,8 +3,8 @@
 // (apps/*/bench/*.bench.mjs), each measuring its operation beside a floor in the same run, and writes
 // bench/results.json plus the table in docs/benchmarks.md. Never part of `npm test`'s timing verdicts;
 // `--smoke` runs every module with tiny sizes (the test suite does this so benchmarks cannot rot).
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
-import { cpus, totalmem, tmpdir, platform, release } from "node:os";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, platform, release, tmpdir, totalmem } from "node:os";
 import { join, relative } from "node:path";
 import { pathToFileURL } from "node:url";
 import autocannon from "autocannon";
@@ -63,7 +63,9 @@ try {
             if (!(key in entry)) throw new Error(`${name}: result without ${key}`);
           }
           results.push({ module: name, ...entry });
-          log(`  ${entry.name}: p50 ${entry.p50_ms} ms, p99 ${entry.p99_ms} ms, floor p99 ${entry.floor_p99_ms} ms, ratio ${entry.ratio} (target ≤ ${entry.target_ratio})`);
+          log(
+            `  ${entry.name}: p50 ${entry.p50_ms} ms, p99 ${entry.p99_ms} ms, floor p99 ${entry.floor_p99_ms} ms, ratio ${entry.ratio} (target ≤ ${entry.target_ratio})`,
+          );
         },
       });
     } catch (error) {
@@ -78,22 +80,29 @@ try {
 
 if (!smoke) {
   const when = new Date().toISOString();
-  writeFileSync(join(root, "bench", "results.json"), `${JSON.stringify({ when, machine, results }, null, 2)}\n`);
+  writeFileSync(
+    join(root, "bench", "results.json"),
+    `${JSON.stringify({ when, machine, results }, null, 2)}\n`,
+  );
   const docs = join(root, "docs", "benchmarks.md");
   const table = [
     `Run ${when} on ${machine.cores} × ${machine.cpu}, ${machine.memoryGiB} GiB, ${machine.os}, Node ${machine.node}.`,
     "",
     "| benchmark | p50 ms | p99 ms | floor p99 ms | ratio | target ratio | throughput | notes |",
     "|---|---:|---:|---:|---:|---:|---:|---|",
-    ...results.map((r) =>
-      `| ${r.name} | ${r.p50_ms} | ${r.p99_ms} | ${r.floor_p99_ms} | ${r.ratio} | ${r.target_ratio} | ${r.throughput_rps ? `${r.throughput_rps}/s` : ""} | ${r.notes ?? ""} |`,
+    ...results.map(
+      (r) =>
+        `| ${r.name} | ${r.p50_ms} | ${r.p99_ms} | ${r.floor_p99_ms} | ${r.ratio} | ${r.target_ratio} | ${r.throughput_rps ? `${r.throughput_rps}/s` : ""} | ${r.notes ?? ""} |`,
     ),
   ].join("\n");
   const text = existsSync(docs) ? readFileSync(docs, "utf8") : "";
   const begin = "<!-- bench:results:begin -->";
   const end = "<!-- bench:results:end -->";
   if (text.includes(begin) && text.includes(end)) {
-    writeFileSync(docs, `${text.slice(0, text.indexOf(begin) + begin.length)}\n${table}\n${text.slice(text.indexOf(end))}`);
+    writeFileSync(
+      docs,
+      `${text.slice(0, text.indexOf(begin) + begin.length)}\n${table}\n${text.slice(text.indexOf(end))}`,
+    );
   } else {
     log(`docs/benchmarks.md has no ${begin} … ${end} markers; the table was not written there`);
   }
