@@ -59,6 +59,12 @@ const unsignedShape = {
     .enum(["confirmed", "uncertain"])
     .describe("uncertain: the terminal could not confirm the card write by reading it back"),
   recovered: z.boolean().describe("The card read as a recovered older state"),
+  voided: z
+    .boolean()
+    .optional()
+    .describe(
+      "An uncertain write the terminal later saw did not reach the card: kept as evidence, never booked",
+    ),
   productId: Identifier.optional(),
   locationId: Identifier.optional(),
   authorisationId: Identifier.optional().describe("Online top-up authorisation this write carried out"),

@@ -19,7 +19,7 @@ export async function seededKeyPair(seedHex: string): Promise<CryptoKeyPair> {
     true,
     ["sign"],
   );
-  const jwk = await crypto.subtle.exportKey("jwk", privateKey);
+  const jwk = (await crypto.subtle.exportKey("jwk", privateKey)) as JsonWebKey;
   const publicKey = await crypto.subtle.importKey(
     "jwk",
     { kty: "OKP", crv: "Ed25519", x: jwk.x! },

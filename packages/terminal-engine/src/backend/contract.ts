@@ -1,0 +1,55 @@
+/**
+ * The backend API as the terminal uses it: paths and the response shapes it relies on, parsed with zod
+ * so a changed or broken answer fails here with a clear error instead of deep inside a tap.
+ */
+import { Jwks, Role } from "@tessera/protocol";
+import { z } from "zod";
+
+export const PATHS = {
+  enrol: "/v1/terminals",
+  grants: "/v1/grants",
+  denyList: "/v1/deny-list",
+  policy: "/v1/policy",
+  catalog: "/v1/catalog",
+  batches: "/v1/reconciliation/batches",
+  reports: "/v1/reports",
+  topupAuthorisations: "/v1/topups/authorisations",
+  card: (cardId: string) => `/v1/cards/${encodeURIComponent(cardId)}`,
+} as const;
+
+/** Epoch seconds or an ISO 8601 instant: the contract names the fields, and either spelling is unambiguous. */
+const Instant = z
+  .union([z.int().nonnegative(), z.iso.datetime({ offset: true })])
+  .transform((value) => (typeof value === "number" ? value : Math.floor(Date.parse(value) / 1000)));
+
+export const EnrolmentAnswer = z.looseObject({
+  terminalId: z.string().min(1).max(128),
+  terminalNumber: z.int().min(1).max(0xff_ffff),
+  role: Role,
+  locationId: z.string().min(1),
+  name: z.string().min(1),
+});
+export type EnrolmentAnswer = z.infer<typeof EnrolmentAnswer>;
+
+export const GrantAnswer = z.looseObject({
+  grant: z.string().min(1),
+  /** The 107-byte terminal certificate, base64url. */
+  certificate: z.string().regex(/^[A-Za-z0-9_-]+$/),
+  policyVersion: z.int().min(0).optional(),
+  denyListVersion: z.int().min(0).optional(),
+  jwks: Jwks,
+  expiresAt: Instant.optional(),
+  refreshAt: Instant.optional(),
+});
+export type GrantAnswer = z.infer<typeof GrantAnswer>;
+
+export const TopupAuthorisationAnswer = z.looseObject({ authorisationId: z.string().min(1).max(128) });
+
+/** The reconciled ledger's view of a card: what a station restores it from. */
+export const CardLedgerAnswer = z.looseObject({
+  balance: z.int().nonnegative(),
+  counter: z.int().nonnegative(),
+  chain: z.string().regex(/^[0-9a-f]{32}$/),
+  status: z.string(),
+});
+export type CardLedgerAnswer = z.infer<typeof CardLedgerAnswer>;

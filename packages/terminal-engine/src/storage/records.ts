@@ -1,0 +1,154 @@
+/** The shapes the terminal keeps in IndexedDB, one per store (see database.ts for where and how long). */
+import type {
+  CardSession,
+  CardStatus,
+  CardVerdictKind,
+  CatalogDocument,
+  Ed25519Jwk,
+  Jwks,
+  Operation,
+  PolicyDocument,
+  Role,
+  SessionGrantClaims,
+  TerminalEvent,
+} from "@tessera/protocol";
+
+/** The device key pair; the private half is a non-extractable CryptoKey, stored by structured clone. */
+export interface DeviceRecord {
+  kind: "device";
+  keyPair: CryptoKeyPair;
+  publicJwk: Ed25519Jwk;
+  /** RFC 7638 thumbprint of the public key: what grants are bound to (`cnf.jkt`). */
+  jkt: string;
+  createdAt: number;
+}
+
+/** Who the backend enrolled this device as. */
+export interface TerminalRecord {
+  kind: "terminal";
+  terminalId: string;
+  terminalNumber: number;
+  role: Role;
+  locationId: string;
+  name: string;
+  enrolledAt: number;
+}
+
+export type IdentityRecord = DeviceRecord | TerminalRecord;
+
+/** The session grant in force, verified when it was received, with the certificate and keys it came with. */
+export interface GrantRecord {
+  token: string;
+  claims: SessionGrantClaims;
+  /** The 107-byte backend-signed certificate written into every slot this terminal signs. */
+  certificate: Uint8Array;
+  /** The backend's published keys: they verify grants and the certificates on cards. */
+  jwks: Jwks;
+  /** Epoch seconds: when to fetch the next grant. */
+  refreshAt: number;
+  receivedAt: number;
+}
+
+/** A published document (policy or catalog) with the strong ETag to revalidate it. */
+export interface DocumentRecord<T extends PolicyDocument | CatalogDocument> {
+  document: T;
+  etag: string | null;
+  fetchedAt: number;
+}
+
+export interface DenyListRecord {
+  version: number;
+  /** `DenyList.toBinary()`: 8 bytes per card, a million cards in 8 MB. */
+  bytes: Uint8Array;
+  syncedAt: number;
+}
+
+/**
+ * Where an event stands: `pending_write` is durable before the card is touched; `uncertain` when the
+ * read-back did not show the new state; `confirmed` when it did; `void` when a later read proved the
+ * write never landed (kept and uploaded as evidence).
+ */
+export type OutboxStatus = "pending_write" | "uncertain" | "confirmed" | "void";
+
+export interface OutboxRecord {
+  /** The event id. */
+  id: string;
+  seq: number;
+  status: OutboxStatus;
+  /** The event exactly as it will be uploaded (its outcome matches `status`). */
+  event: TerminalEvent;
+  cardId: string;
+  /** Epoch seconds of the tap. */
+  at: number;
+  /** Epoch seconds before which an unresolved event is held back, waiting for the card to come back. */
+  heldUntil: number;
+}
+
+/** The batch being uploaded: retried byte for byte under the same Idempotency-Key until answered. */
+export interface PendingBatchRecord {
+  key: string;
+  events: TerminalEvent[];
+  createdAt: number;
+  attempts: number;
+}
+
+export interface OfflineUsageRecord {
+  grantId: string;
+  value: number;
+  count: number;
+  updatedAt: number;
+}
+
+/** The newest state this terminal has seen of a card: feeds verifyCard's clone and rollback check. */
+export interface RecentCounterRecord {
+  cardId: string;
+  counter: number;
+  chain: string;
+  seenAtMs: number;
+}
+
+/** What the terminal last knew of a card, for the screen and for a station's questions. */
+export interface CardStateRecord {
+  cardId: string;
+  /** Chip UID as 14 hex characters. */
+  uid: string;
+  counter: number;
+  balance: number;
+  status: CardStatus;
+  session: CardSession | null;
+  writtenAt: number;
+  terminalNumber: number;
+  history: { op: Operation; amount: number; at: number }[];
+  verdict: CardVerdictKind;
+  recovered: boolean;
+  seenAtMs: number;
+}
+
+/**
+ * A tap whose card write is not known to have landed: created with the pending event, removed once a
+ * read of the card confirms or voids it. Holds the confirmed version of the event, signed in advance.
+ */
+export interface UncertainTapRecord {
+  eventId: string;
+  uid: string;
+  cardId: string;
+  counterAfter: number;
+  chainAfter: string;
+  /** The slot image the tap wrote (base64url): finding it on the card proves the write landed. */
+  slot: string;
+  confirmedEvent: TerminalEvent;
+  at: number;
+}
+
+export interface SequenceRecord {
+  terminalId: string;
+  /** The last `seq` given to an event; the next one is this + 1 (gapless, from 1). */
+  lastSeq: number;
+}
+
+export interface ReportErrorRecord {
+  id?: number;
+  at: number;
+  code: string;
+  message: string;
+}
