@@ -60,10 +60,10 @@ const unsignedShape = {
     .describe("uncertain: the terminal could not confirm the card write by reading it back"),
   recovered: z.boolean().describe("The card read as a recovered older state"),
   voided: z
-    .boolean()
+    .looseObject({ at: EpochSeconds, counter: Uint32, chain: z.string().regex(/^[0-9a-f]{32}$/) })
     .optional()
     .describe(
-      "An uncertain write the terminal later saw did not reach the card: kept as evidence, never booked",
+      "An uncertain write the terminal later saw had not reached the card (when it read the card, and the state it found instead): kept as evidence, never booked",
     ),
   productId: Identifier.optional(),
   locationId: Identifier.optional(),
