@@ -31,11 +31,7 @@ import type { Settlement } from "./results.ts";
  */
 export const VOIDED_FIELD = "voided";
 
-export interface VoidEvidence {
-  at: number;
-  counter: number;
-  chain: string;
-}
+export type VoidEvidence = NonNullable<TerminalEvent["voided"]>;
 
 function settle(
   tap: UncertainTapRecord,
