@@ -8,7 +8,20 @@ export default defineConfig(async () => ({
       wrangler: { configPath: "./wrangler.jsonc" },
       miniflare: {
         // Read in Node here, applied inside workerd by test/setup.ts.
-        bindings: { TEST_MIGRATIONS: await readD1Migrations("./migrations") },
+        bindings: {
+          TEST_MIGRATIONS: await readD1Migrations("./migrations"),
+          // A test-only bootstrap admin (a Wrangler secret in production; never in wrangler.jsonc).
+          BOOTSTRAP_ADMIN_TOKEN: "test-bootstrap-admin-token-0123456789abcdef",
+        },
+        // Every service binding must exist or the run hangs: AUDIT → a stub AuditService that records entries.
+        workers: [
+          {
+            name: "tessera-reconciliation",
+            modules: true,
+            scriptPath: "./test/stubs/audit-service.mjs",
+            compatibilityDate: "2026-10-20",
+          },
+        ],
       },
     }),
   ],

@@ -1,12 +1,43 @@
-/** The policy Worker: versioned, immutable policy documents published by admins and served to terminals. */
-import { createServiceApp } from "@tessera/service-kit";
+/**
+ * The policy Worker: versioned, immutable policy and catalog documents published by admins and served
+ * to terminals from KV, and the identity source of truth (people, passkeys, sessions, tokens, API keys).
+ */
+import { auditTrail, authenticate, createServiceApp, registerSecuritySchemes } from "@tessera/service-kit";
 import type { PolicyEnv } from "./env.ts";
+import { confirmCredential } from "./identity/credentials.ts";
+import { adminTokenRoutes } from "./routes/admin-tokens/index.ts";
+import { apiKeyRoutes } from "./routes/api-keys/index.ts";
+import { benchRoutes } from "./routes/bench/floor.ts";
+import { catalogRoutes } from "./routes/catalog/index.ts";
+import { invitationRoutes } from "./routes/invitations/index.ts";
+import { meRoutes } from "./routes/me/index.ts";
 import { metaRoutes } from "./routes/meta/index.ts";
+import { passkeyRoutes } from "./routes/passkeys/index.ts";
+import { peopleRoutes } from "./routes/people/index.ts";
+import { policyRoutes } from "./routes/policy/index.ts";
+import { sessionRoutes } from "./routes/sessions/index.ts";
 import { POLICY_SERVICE } from "./service.ts";
 
 const app = createServiceApp<PolicyEnv>(POLICY_SERVICE);
+registerSecuritySchemes(app);
+
+// Every request's credential is resolved once; this Worker also asks its own D1, so a revocation made
+// here takes effect here at once. Each route's declared access then admits or refuses the principal.
+app.use("*", authenticate({ confirm: confirmCredential }));
+app.use("*", auditTrail({ service: POLICY_SERVICE.service }));
 
 // One app.route() per resource; each resource's folder registers its own operations.
 app.route("/v1", metaRoutes);
+app.route("/v1", policyRoutes);
+app.route("/v1", catalogRoutes);
+app.route("/v1", meRoutes);
+app.route("/v1", apiKeyRoutes);
+app.route("/v1", adminTokenRoutes);
+app.route("/v1", invitationRoutes);
+app.route("/v1", passkeyRoutes);
+app.route("/v1", sessionRoutes);
+app.route("/v1", peopleRoutes);
+app.route("/", benchRoutes);
 
+export { app };
 export default app;

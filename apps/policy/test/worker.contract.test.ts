@@ -10,5 +10,5 @@ describeWorkerContract({
   env,
   database: env.DB,
   cache: env.POLICY_KV,
-  requiredBindings: ["DB", "POLICY_KV"],
+  requiredBindings: ["DB", "POLICY_KV", "AUTH_KV", "AUDIT"],
 });

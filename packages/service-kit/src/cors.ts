@@ -27,5 +27,8 @@ export function webAppCors() {
     ],
     exposeHeaders: ["ETag", "Location", "Retry-After", "X-Request-Id"],
     maxAge: 600,
+    // The console's session cookie must reach the Workers. Safe only because `origin` is an explicit allow
+    // list, never "*"; the cookie itself is SameSite=Strict, so other sites still cannot send it.
+    credentials: true,
   });
 }

@@ -1,8 +1,10 @@
 /** Everything a Tessera Worker shares: the app factory, problem documents, binding checks and meta routes. */
 export * from "./app.ts";
+export * from "./auth/index.ts";
 export * from "./bindings.ts";
 export * from "./cors.ts";
 export * from "./meta.ts";
 export * from "./openapi.ts";
 export * from "./problems.ts";
+export * from "./terminal-auth/index.ts";
 export * from "./validation.ts";

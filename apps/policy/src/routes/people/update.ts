@@ -1,0 +1,73 @@
+/**
+ * `PATCH /v1/people/{personId}`: changes a person's role or disables them. Either way their sessions
+ * end (they sign in again under the new role); disabling also revokes their admin tokens, and a
+ * demotion revokes the tokens stronger than the new role.
+ */
+import { z } from "@hono/zod-openapi";
+import { TesseraError } from "@tessera/protocol";
+import { createServiceRouter, credentialCache, problemResponses, secureRoute } from "@tessera/service-kit";
+import { auditFirst } from "../../audit.ts";
+import { credentialRepository } from "../../db/credentials.ts";
+import { peopleRepository } from "../../db/people.ts";
+import type { PolicyEnv } from "../../env.ts";
+import { credentialStore } from "../../identity/credentials.ts";
+import { Person, UpdatePerson } from "../../schemas/identity.ts";
+import { personResponse } from "./shared.ts";
+
+const Params = z.object({
+  personId: z
+    .string()
+    .min(1)
+    .max(100)
+    .openapi({ param: { name: "personId", in: "path" } }),
+});
+
+const route = secureRoute({
+  method: "patch",
+  path: "/people/{personId}",
+  access: { roles: ["admin"] },
+  tags: ["Identity"],
+  summary: "Change a person's role, or disable them",
+  request: {
+    params: Params,
+    body: { required: true, content: { "application/json": { schema: UpdatePerson } } },
+  },
+  responses: {
+    200: { description: "The person now", content: { "application/json": { schema: Person } } },
+    ...problemResponses(404, 422, 503),
+  },
+});
+
+export const updatePerson = createServiceRouter<PolicyEnv>().openapi(route, async (c) => {
+  const { personId } = c.req.valid("param");
+  const body = c.req.valid("json");
+  const people = peopleRepository(c.env.DB);
+  const before = await people.find(personId);
+  if (!before) throw new TesseraError("not_found", `No person ${personId}`);
+  const role = body.role ?? before.role;
+  const disabled = body.disabled ?? before.disabledAt !== null;
+  await auditFirst(() =>
+    c.var.audit("person.update", `person:${personId}`, {
+      before: { role: before.role, disabled: before.disabledAt !== null },
+      after: { role, disabled },
+    }),
+  );
+  const now = new Date().toISOString();
+  if (role !== before.role) await people.setRole(personId, role);
+  if (disabled !== (before.disabledAt !== null)) await people.setDisabled(personId, disabled ? now : null);
+  const revoked = await credentialRepository(c.env.DB).revokeForPerson(
+    personId,
+    now,
+    disabled ? undefined : role,
+  );
+  await credentialStore(c.env).unmirror(revoked);
+  const mirror = credentialCache(c.env.AUTH_KV);
+  if (disabled) await mirror.deleteAccessIdentity(before.email);
+  else
+    await mirror.putAccessIdentity(before.email, {
+      principal: { kind: "user", id: personId, name: before.name, role },
+    });
+  const after = await people.find(personId);
+  if (!after) throw new Error("the person vanished");
+  return c.json(personResponse(after), 200);
+});
