@@ -10,5 +10,14 @@ describeWorkerContract({
   env,
   database: env.DB,
   cache: env.GRANTS_KV,
-  requiredBindings: ["DB", "GRANTS_KV"],
+  requiredBindings: [
+    "DB",
+    "GRANTS_KV",
+    "AUTH_KV",
+    "AUDIT",
+    "POLICY",
+    "GRANT_RATE_LIMITER",
+    "ENROL_RATE_LIMITER",
+    "KEY_ENCRYPTION_KEY",
+  ],
 });

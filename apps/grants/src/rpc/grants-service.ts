@@ -1,0 +1,127 @@
+/**
+ * `GrantsService`: what other Workers ask of this one over a service binding (RPC), per ADR 0003.
+ * Reconciliation looks terminals up by the number events and cards carry, reads the JWKS, adds
+ * deny-list entries when policy says a flag should, and reads the deny-list version.
+ */
+import { WorkerEntrypoint } from "cloudflare:workers";
+import { DenyReason, type Jwks } from "@tessera/protocol";
+import { AuditActor, AuditEntryInput, type AuditSink } from "@tessera/service-kit";
+import { z } from "zod";
+import { terminals } from "../db/terminals.ts";
+import { denyListService } from "../deny-list/deny-list-service.ts";
+import { keyRing } from "../keys/keyring.ts";
+import { GRANTS_SERVICE } from "../service.ts";
+import { terminalService } from "../terminals/terminal-service.ts";
+
+export interface TerminalFacts {
+  terminalId: string;
+  terminalNumber: number;
+  publicKeyJwk: { kty: "OKP"; crv: "Ed25519"; x: string };
+  status: "active" | "suspended" | "revoked";
+  /** ISO time of revocation, or null. */
+  revokedAt: string | null;
+  role: "pos" | "gate" | "station";
+  locationId: string;
+}
+
+const TerminalNumber = z.int().min(1).max(0xff_ffff);
+
+const AddDenyEntryInput = z.object({
+  kind: z.enum(["card", "terminal"]),
+  /** Card id (16 lowercase hex), or terminal number (as a number or its decimal string). */
+  id: z.union([z.string().regex(/^[0-9a-f]{16}$/), z.string().regex(/^[1-9][0-9]{0,7}$/), TerminalNumber]),
+  reason: DenyReason,
+  note: z.string().max(500).nullable().optional(),
+  /** Who or what asks: an audit actor, or a short name such as "rule:clone_replay". */
+  actor: z.union([AuditActor, z.string().min(1).max(128)]),
+});
+export type AddDenyEntryInput = z.infer<typeof AddDenyEntryInput>;
+
+/** Checks RPC input; a caller's mistake comes back as a TypeError naming the field, not a schema dump. */
+function parsed<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw new TypeError(`${what}: ${issue?.path.join(".") || "value"} ${issue?.message ?? "is not valid"}`);
+  }
+  return result.data;
+}
+
+export class GrantsService extends WorkerEntrypoint<Env> {
+  /** The terminal that carries `terminalNumber`, or null when none is enrolled under it. */
+  async terminal(terminalNumber: number): Promise<TerminalFacts | null> {
+    const number = parsed(TerminalNumber, terminalNumber, "terminal(terminalNumber)");
+    const row = await terminals(this.env.DB).byNumber(number);
+    if (!row) return null;
+    return {
+      terminalId: row.id,
+      terminalNumber: row.number,
+      publicKeyJwk: { kty: "OKP", crv: "Ed25519", x: row.public_key_x },
+      status: row.status,
+      revokedAt: row.revoked_at === null ? null : new Date(row.revoked_at * 1000).toISOString(),
+      role: row.role,
+      locationId: row.location_id,
+    };
+  }
+
+  /** The published signing keys, as GET /.well-known/jwks.json serves them. */
+  async jwks(): Promise<Jwks> {
+    return keyRing(this.env).jwks();
+  }
+
+  async denyListVersion(): Promise<number> {
+    return denyListService(this.env).version();
+  }
+
+  /**
+   * Lists a card or terminal (a terminal is revoked as well), audited under the given actor. Adding
+   * what the list already says changes nothing, so a flag raised repeatedly does not churn the list.
+   */
+  async addDenyEntry(input: AddDenyEntryInput): Promise<{ version: number; changed: boolean }> {
+    const request = parsed(AddDenyEntryInput, input, "addDenyEntry(input)");
+    const note = request.note ?? null;
+    const actor: AuditActor =
+      typeof request.actor === "string" ? { kind: "system", id: request.actor } : request.actor;
+    const actorName = `${actor.kind}:${actor.id}`;
+    let version: number;
+    let changed: boolean;
+    let target: string;
+    if (request.kind === "terminal") {
+      const number = parsed(z.coerce.number().pipe(TerminalNumber), request.id, "addDenyEntry(input).id");
+      const row = await terminals(this.env.DB).byNumber(number);
+      if (!row) throw new Error(`no terminal number ${number} is enrolled`);
+      const revocation = await terminalService(this.env).revoke(row, {
+        note,
+        actor: actorName,
+        reason: request.reason === "compromised" ? "compromised" : "revoked",
+      });
+      ({ denyListVersion: version, changed } = revocation);
+      target = `terminal:${row.id}`;
+    } else {
+      const result = await denyListService(this.env).add({
+        kind: "card",
+        id: parsed(z.string().regex(/^[0-9a-f]{16}$/), request.id, "addDenyEntry(input).id"),
+        reason: request.reason,
+        note,
+        effectiveFrom: null,
+        actor: actorName,
+      });
+      ({ version, changed } = result);
+      target = `card:${request.id}`;
+    }
+    if (changed) {
+      // Awaited like every admin action: a deny-list change whose audit entry cannot be written fails.
+      await (this.env.AUDIT as unknown as AuditSink).append(
+        AuditEntryInput.parse({
+          service: GRANTS_SERVICE.service,
+          actor,
+          action: "deny_list.add",
+          target,
+          detail: { kind: request.kind, id: request.id, reason: request.reason, note, version },
+          at: new Date().toISOString(),
+        }),
+      );
+    }
+    return { version, changed };
+  }
+}
