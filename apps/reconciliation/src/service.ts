@@ -6,7 +6,8 @@ import { ReconciliationBindings } from "./env.ts";
 export const RECONCILIATION_SERVICE = {
   service: "reconciliation",
   version: pkg.version,
-  // A terminal back from a day offline uploads its outbox in batches; 1 MiB holds thousands of events.
-  maxBodyBytes: 1024 * 1024,
+  // A full batch (1000 events) is about 0.9 MB with NTAG215 slots and 1.2 MB with NTAG216 ones; 2 MiB
+  // leaves room for the grants a batch may carry, and refuses anything bigger before it is parsed.
+  maxBodyBytes: 2 * 1024 * 1024,
   bindings: ReconciliationBindings,
 } satisfies ServiceAppOptions;

@@ -10,5 +10,5 @@ describeWorkerContract({
   env,
   database: env.DB,
   cache: env.RECON_KV,
-  requiredBindings: ["DB", "RECON_KV"],
+  requiredBindings: ["DB", "RECON_KV", "AUTH_KV", "GRANTS", "POLICY"],
 });

@@ -69,14 +69,22 @@ export function openSlot(slot: Uint8Array): CardState {
   };
 }
 
-/** Checks the writing terminal's signature over the slot and the chip UID. */
-export async function verifySlotSignature(state: CardState, uid: Uint8Array): Promise<boolean> {
+/**
+ * Checks the writing terminal's signature over the slot and the chip UID. `certificateKey` is the
+ * certificate's public key already imported, for a verifier that checks many slots of one terminal (the
+ * caller must have compared it with `state.certificate.publicKey`).
+ */
+export async function verifySlotSignature(
+  state: CardState,
+  uid: Uint8Array,
+  certificateKey?: CryptoKey,
+): Promise<boolean> {
   const historyEntries = historyEntriesForSlot(state.bytes.length);
   if (historyEntries === undefined) return false;
   const sigAt = signatureOffset(historyEntries);
   let key: CryptoKey;
   try {
-    key = await importPublicKeyRaw(state.certificate.publicKey);
+    key = certificateKey ?? (await importPublicKeyRaw(state.certificate.publicKey));
   } catch {
     return false;
   }

@@ -1,0 +1,55 @@
+/** The `terminal_reports` table: heartbeats, the latest per terminal, history for policy's retention period. */
+import type { TerminalReport } from "@tessera/protocol";
+
+export interface ReportRow {
+  id: number;
+  terminal_id: string;
+  received_at: number;
+  at: number;
+  report: string;
+}
+
+export function reportStore(db: D1Database) {
+  return {
+    async insert(report: TerminalReport, terminalId: string, receivedAt: number): Promise<void> {
+      await db
+        .prepare("INSERT INTO terminal_reports (terminal_id, received_at, at, report) VALUES (?, ?, ?, ?)")
+        .bind(terminalId, receivedAt, report.at, JSON.stringify(report))
+        .run();
+    },
+
+    /** The newest report of every terminal (or of one). */
+    async latest(terminalId?: string): Promise<ReportRow[]> {
+      const { results } = await db
+        .prepare(
+          `SELECT r.* FROM terminal_reports AS r
+           JOIN (SELECT terminal_id, max(id) AS id FROM terminal_reports
+                 WHERE ?1 IS NULL OR terminal_id = ?1 GROUP BY terminal_id) AS newest ON newest.id = r.id
+           ORDER BY r.terminal_id`,
+        )
+        .bind(terminalId ?? null)
+        .all<ReportRow>();
+      return results;
+    },
+
+    async history(terminalId: string, options: { before?: number; limit: number }): Promise<ReportRow[]> {
+      const { results } = await db
+        .prepare(
+          `SELECT * FROM terminal_reports WHERE terminal_id = ?1 AND (?2 IS NULL OR id < ?2)
+           ORDER BY id DESC LIMIT ?3`,
+        )
+        .bind(terminalId, options.before ?? null, options.limit)
+        .all<ReportRow>();
+      return results;
+    },
+
+    /** Deletes reports received before `cutoff` (epoch seconds); returns how many went. */
+    async deleteOlderThan(cutoff: number): Promise<number> {
+      const result = await db
+        .prepare("DELETE FROM terminal_reports WHERE received_at < ?")
+        .bind(cutoff)
+        .run();
+      return result.meta.changes ?? 0;
+    },
+  };
+}

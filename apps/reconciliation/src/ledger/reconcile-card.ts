@@ -1,0 +1,555 @@
+/**
+ * A card's ledger as a pure function of the set of its booked events: the same events give the same
+ * ledger and the same flags, whatever order or batches they arrived in. No D1, no clock but `ctx.now`.
+ *
+ * The card's states form a tree: every signed state's chain head commits to the head it was written over,
+ * so each event is an edge from its parent state to its own. The reconciled history is one path through
+ * that tree from the issue to the newest state:
+ * - one child: the history goes on;
+ * - an unconfirmed (`uncertain`) write nothing followed, beside a write something did: it never reached the
+ *   card — `superseded`, not a clone;
+ * - a recovered write (counter +2) beside writes no deeper than that: a tear — the card rolled back and
+ *   the lost writes are `superseded` (not booked; their value is the amount at stake);
+ * - anything else with two children: a clone or replay — flagged, and the deepest branch (a reissue first)
+ *   is followed, the others are `forked`;
+ * - no child but newer states whose parent is unknown: a gap, held open until policy's window passes.
+ * Edge checks (value conservation, counter steps, writes over a blocked card) run on every edge of the
+ * tree, limits and top-up matching on every state, so flags never depend on which branch was followed.
+ */
+import type { FlagKind } from "@tessera/protocol";
+import type {
+  CardLedger,
+  LedgerContext,
+  LedgerEntry,
+  LedgerEvent,
+  LedgerFlag,
+  LedgerGap,
+  Settlement,
+} from "./types.ts";
+import { expectedBalanceAfter, isoDate, spentBy, utcDay, utcWeek } from "./value.ts";
+
+/** The chain head before a card's first state (32 hex zeros, as `GENESIS_CHAIN`). */
+export const GENESIS_HEAD = "0".repeat(32);
+
+interface StateNode {
+  chain: string;
+  parent: string;
+  /** Events that reported exactly this state, by event id; the first one stands for the state. */
+  events: LedgerEvent[];
+  event: LedgerEvent;
+}
+
+const byString = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+const byCounterThenChain = (a: StateNode, b: StateNode) =>
+  a.event.counterAfter - b.event.counterAfter || byString(a.chain, b.chain);
+
+function unique(values: Iterable<string>): string[] {
+  return [...new Set(values)].sort(byString);
+}
+
+export function reconcileCard(cardId: string, input: readonly LedgerEvent[], ctx: LedgerContext): CardLedger {
+  if (input.length === 0) throw new RangeError("a card ledger needs at least one event");
+  const events = [...input].sort((a, b) => byString(a.eventId, b.eventId));
+  const window = ctx.policy.missingEventWindowSeconds;
+  const flags = new Map<string, LedgerFlag>();
+  const raise = (flag: Omit<LedgerFlag, "cardId">) => {
+    flags.set(flag.key, {
+      ...flag,
+      cardId,
+      eventIds: unique(flag.eventIds),
+      terminalIds: unique(flag.terminalIds),
+    });
+  };
+
+  // States, keyed by chain head; several events naming one state are one state (counted once).
+  const nodes = new Map<string, StateNode>();
+  for (const event of events) {
+    const node = nodes.get(event.chainAfter);
+    if (node) node.events.push(event);
+    else
+      nodes.set(event.chainAfter, {
+        chain: event.chainAfter,
+        parent: event.chainBefore ?? GENESIS_HEAD,
+        events: [event],
+        event,
+      });
+  }
+  const children = new Map<string, StateNode[]>();
+  for (const node of nodes.values()) {
+    const siblings = children.get(node.parent) ?? [];
+    siblings.push(node);
+    children.set(node.parent, siblings);
+  }
+  for (const siblings of children.values()) siblings.sort(byCounterThenChain);
+  const childrenOf = (node: StateNode) => children.get(node.chain) ?? [];
+  const parentOf = (node: StateNode) => nodes.get(node.parent);
+
+  const deepest = new Map<string, number>();
+  const subtreeMax = (node: StateNode): number => {
+    const known = deepest.get(node.chain);
+    if (known !== undefined) return known;
+    // Chain heads are hashes of their parents, so the tree has no cycles; the guard only bounds hostile input.
+    deepest.set(node.chain, node.event.counterAfter);
+    const max = Math.max(node.event.counterAfter, ...childrenOf(node).map(subtreeMax));
+    deepest.set(node.chain, max);
+    return max;
+  };
+  const subtree = (node: StateNode): StateNode[] => {
+    const out: StateNode[] = [];
+    const stack = [node];
+    const seen = new Set<string>();
+    while (stack.length > 0) {
+      const next = stack.pop()!;
+      if (seen.has(next.chain)) continue;
+      seen.add(next.chain);
+      out.push(next);
+      stack.push(...childrenOf(next));
+    }
+    return out;
+  };
+
+  // A recovered write's lost siblings: the writes the tear took back, at most two counters deep.
+  const lostTo = (node: StateNode): StateNode[] => {
+    const parent = parentOf(node);
+    if (!parent || !isTearRecovery(node, parent)) return [];
+    const others = (children.get(node.parent) ?? []).filter((s) => s !== node);
+    if (others.some((s) => isTearRecovery(s, parent))) return [];
+    if (others.some((s) => subtreeMax(s) > parent.event.counterAfter + 2 || s.event.op === "reissue"))
+      return [];
+    return others.flatMap(subtree);
+  };
+
+  // --- Checks on every state and every edge, independent of the path followed -----------------------
+  for (const node of nodes.values()) {
+    const e = node.event;
+    if (node.events.length > 1) {
+      raise({
+        key: `clone_replay:${cardId}:state:${node.chain}`,
+        kind: "clone_replay",
+        eventIds: node.events.map((x) => x.eventId),
+        terminalIds: node.events.map((x) => x.terminalId),
+        counter: e.counterAfter,
+        amount: null,
+        detail: `The same card state (counter ${e.counterAfter}) was reported by ${node.events.length} different events; it is counted once.`,
+      });
+    }
+    const parent = parentOf(node);
+    if (node.parent === GENESIS_HEAD) checkIssue(node);
+    else if (parent) checkEdge(parent, node);
+    if (e.recovered) {
+      const lost = lostTo(node);
+      const atStake = lost.reduce((sum, s) => sum + s.event.amount, 0);
+      const described = lost.map((s) => `${s.event.op} ${s.event.amount} (${s.event.eventId})`).join(", ");
+      raise({
+        key: `tear_recovery:${cardId}:${e.eventId}`,
+        kind: "tear_recovery",
+        eventIds: [e.eventId, ...lost.map((s) => s.event.eventId)],
+        terminalIds: [e.terminalId, ...lost.map((s) => s.event.terminalId)],
+        counter: e.counterAfter,
+        amount: atStake,
+        detail:
+          lost.length > 0
+            ? `Written over a card that had rolled back after a tear; lost write(s) not booked: ${described}.`
+            : `Written over a card that read as recovered after a tear; the write it may have replaced (counter ${e.counterAfter - 1}) has not been uploaded.`,
+      });
+    }
+  }
+
+  function checkIssue(node: StateNode): void {
+    const e = node.event;
+    if (e.op !== "issue" && e.op !== "reissue") {
+      raise({
+        key: `chain_break:${cardId}:${e.eventId}`,
+        kind: "chain_break",
+        eventIds: [e.eventId],
+        terminalIds: [e.terminalId],
+        counter: e.counterAfter,
+        amount: null,
+        detail: `A ${e.op} chains from the genesis head, which only an issue may do.`,
+      });
+    }
+    if (e.op === "issue" && (e.balanceAfter !== 0 || e.counterAfter !== 1)) {
+      raise({
+        key: `balance_break:${cardId}:${e.eventId}`,
+        kind: "balance_break",
+        eventIds: [e.eventId],
+        terminalIds: [e.terminalId],
+        counter: e.counterAfter,
+        amount: e.balanceAfter,
+        detail: `Issued at counter ${e.counterAfter} with a balance of ${e.balanceAfter}; a card is issued empty at counter 1 and value enters only by top-ups.`,
+      });
+    }
+  }
+
+  function checkEdge(parent: StateNode, node: StateNode): void {
+    const p = parent.event;
+    const e = node.event;
+    const terminals = [p.terminalId, e.terminalId];
+    const step = e.counterAfter - p.counterAfter;
+    const chainProblems: string[] = [];
+    if (!(step === 1 || (step === 2 && (e.recovered || e.op === "reissue"))))
+      chainProblems.push(`the counter moves from ${p.counterAfter} to ${e.counterAfter}`);
+    if (e.counterBefore !== p.counterAfter)
+      chainProblems.push(
+        `the terminal reported counter ${e.counterBefore} before, the card held ${p.counterAfter}`,
+      );
+    if (chainProblems.length > 0) {
+      raise({
+        key: `chain_break:${cardId}:${e.eventId}`,
+        kind: "chain_break",
+        eventIds: [p.eventId, e.eventId],
+        terminalIds: terminals,
+        counter: e.counterAfter,
+        amount: null,
+        detail: `History does not chain: ${chainProblems.join("; ")}.`,
+      });
+    }
+    const expected = expectedBalanceAfter(e.op, p.balanceAfter, e.amount);
+    const valueProblems: string[] = [];
+    if (expected === undefined)
+      valueProblems.push(`a ${e.op} of ${e.amount} cannot follow an existing state`);
+    else if (expected !== e.balanceAfter)
+      valueProblems.push(
+        `${p.balanceAfter} ${e.op} ${e.amount} should leave ${expected}, the card was written with ${e.balanceAfter}`,
+      );
+    if (e.balanceBefore !== null && e.balanceBefore !== p.balanceAfter)
+      valueProblems.push(
+        `the terminal reported a balance of ${e.balanceBefore} before, the card held ${p.balanceAfter}`,
+      );
+    if (valueProblems.length > 0) {
+      raise({
+        key: `balance_break:${cardId}:${e.eventId}`,
+        kind: "balance_break",
+        eventIds: [p.eventId, e.eventId],
+        terminalIds: terminals,
+        counter: e.counterAfter,
+        amount: expected === undefined ? e.balanceAfter : Math.abs(e.balanceAfter - expected),
+        detail: `Value is not conserved: ${valueProblems.join("; ")}.`,
+      });
+    }
+    if (p.status !== "active" && e.op !== "reissue") {
+      raise({
+        key: `out_of_scope:${cardId}:${e.eventId}:over-blocked`,
+        kind: "out_of_scope",
+        eventIds: [p.eventId, e.eventId],
+        terminalIds: terminals,
+        counter: e.counterAfter,
+        amount: e.amount,
+        detail: `A ${e.op} was written over a card blocked (${p.status}) at counter ${p.counterAfter}; a blocked card is read-only.`,
+      });
+    }
+  }
+
+  // Event-level anomalies found on arrival, for every event (same-state reports included).
+  for (const event of events) {
+    for (const flag of event.eventFlags) {
+      raise({
+        key: `${flag.kind}:${event.eventId}`,
+        kind: flag.kind,
+        eventIds: [event.eventId],
+        terminalIds: [event.terminalId],
+        counter: event.counterAfter,
+        amount: flag.amount ?? null,
+        detail: flag.detail,
+      });
+    }
+  }
+
+  checkTopups();
+  checkSpendingLimits();
+
+  function checkTopups(): void {
+    const usedBy = new Map<string, string>();
+    for (const node of [...nodes.values()].sort(byCounterThenChain)) {
+      const e = node.event;
+      if (e.op !== "topup") continue;
+      const auth = e.authorisationId ? ctx.authorisations.get(e.authorisationId) : undefined;
+      let problem: string | undefined;
+      if (!e.authorisationId) problem = "it names no online authorisation";
+      else if (!auth) problem = `authorisation ${e.authorisationId} does not exist`;
+      else if (auth.cardId !== cardId)
+        problem = `authorisation ${e.authorisationId} is for card ${auth.cardId}`;
+      else if (auth.amount !== e.amount)
+        problem = `authorisation ${e.authorisationId} is for ${auth.amount}, the card was topped up by ${e.amount}`;
+      else if (usedBy.has(auth.authorisationId))
+        problem = `authorisation ${e.authorisationId} was already used by event ${usedBy.get(auth.authorisationId)}`;
+      if (auth && !usedBy.has(auth.authorisationId) && problem === undefined)
+        usedBy.set(auth.authorisationId, e.eventId);
+      if (problem) {
+        raise({
+          key: `topup_unauthorised:${cardId}:${e.eventId}`,
+          kind: "topup_unauthorised",
+          eventIds: [e.eventId],
+          terminalIds: [e.terminalId],
+          counter: e.counterAfter,
+          amount: e.amount,
+          detail: `Top-up of ${e.amount} not matched to an authorisation: ${problem}.`,
+        });
+      }
+    }
+  }
+
+  function checkSpendingLimits(): void {
+    const periods: {
+      kind: FlagKind;
+      limit: number;
+      period: (at: number) => number;
+      name: (p: number) => string;
+    }[] = [
+      {
+        kind: "over_daily_limit",
+        limit: ctx.policy.cardLimits.daily,
+        period: utcDay,
+        name: (d) => isoDate(d),
+      },
+      {
+        kind: "over_weekly_limit",
+        limit: ctx.policy.cardLimits.weekly,
+        period: utcWeek,
+        name: (w) => `the week of ${isoDate(w * 7 - 3)}`,
+      },
+    ];
+    const spending = [...nodes.values()]
+      .map((node) => node.event)
+      .filter((e) => spentBy(e.op, e.amount) > 0)
+      .sort(
+        (a, b) =>
+          a.writtenAt - b.writtenAt || a.counterAfter - b.counterAfter || byString(a.eventId, b.eventId),
+      );
+    for (const { kind, limit, period, name } of periods) {
+      const byPeriod = new Map<number, LedgerEvent[]>();
+      for (const e of spending) {
+        const key = period(e.writtenAt);
+        const list = byPeriod.get(key);
+        if (list) list.push(e);
+        else byPeriod.set(key, [e]);
+      }
+      for (const [key, spent] of byPeriod) {
+        let total = 0;
+        const over: LedgerEvent[] = [];
+        for (const e of spent) {
+          total += spentBy(e.op, e.amount);
+          if (total > limit) over.push(e);
+        }
+        if (over.length === 0) continue;
+        raise({
+          key: `${kind}:${cardId}:${key}`,
+          kind,
+          eventIds: over.map((e) => e.eventId),
+          terminalIds: over.map((e) => e.terminalId),
+          counter: over[0]!.counterAfter,
+          amount: total,
+          detail: `Spent ${total} on ${name(key)}, over the card limit of ${limit}.`,
+        });
+      }
+    }
+  }
+
+  // --- The followed path ----------------------------------------------------------------------------
+  const settlement = new Map<string, Settlement>();
+  const mark = (node: StateNode, value: Settlement) => {
+    for (const s of subtree(node)) if (!settlement.has(s.chain)) settlement.set(s.chain, value);
+  };
+  const roots = [...nodes.values()]
+    .filter((node) => node.parent === GENESIS_HEAD || !nodes.has(node.parent))
+    .sort(
+      (a, b) =>
+        byCounterThenChain(a, b) || Number(b.parent === GENESIS_HEAD) - Number(a.parent === GENESIS_HEAD),
+    );
+  const gaps: LedgerGap[] = [];
+
+  /** Picks the branch to follow where several states were written over one, marking the others. */
+  function chooseBranch(parent: StateNode | undefined, candidates: StateNode[], forkKey: string): StateNode {
+    let kids = candidates;
+    if (parent) {
+      // An unconfirmed write that nothing was written over, beside one that was: it never reached the card
+      // (the terminal said so at the time); not booked, and no clone.
+      const unlanded = kids.filter((k) => k.event.outcome === "uncertain" && childrenOf(k).length === 0);
+      const landed = kids.filter((k) => !unlanded.includes(k));
+      if (unlanded.length > 0 && landed.length > 0) {
+        for (const k of unlanded) mark(k, "superseded");
+        if (landed.length === 1) return landed[0]!;
+        kids = landed;
+      }
+      const recovered = kids.filter((k) => isTearRecovery(k, parent));
+      const lost = recovered.length === 1 ? lostTo(recovered[0]!) : [];
+      if (recovered.length === 1 && lost.length > 0) {
+        for (const k of kids) if (k !== recovered[0]) mark(k, "superseded");
+        return recovered[0]!;
+      }
+    }
+    const reissues = kids.filter((k) => k.event.op === "reissue");
+    const chosen =
+      reissues.length === 1
+        ? reissues[0]!
+        : [...kids].sort((a, b) => subtreeMax(b) - subtreeMax(a) || byString(a.chain, b.chain))[0]!;
+    const others = kids.filter((k) => k !== chosen);
+    const atStake = others.flatMap(subtree).reduce((sum, s) => sum + s.event.amount, 0);
+    raise({
+      key: forkKey,
+      kind: "clone_replay",
+      eventIds: kids.map((k) => k.event.eventId),
+      terminalIds: kids.map((k) => k.event.terminalId),
+      counter: parent ? parent.event.counterAfter + 1 : 1,
+      amount: atStake,
+      detail: parent
+        ? `${kids.length} different states were written over counter ${parent.event.counterAfter}: the card was cloned or replayed. The history follows ${chosen.event.eventId}; ${atStake} moved on the other branch(es).`
+        : `${kids.length} cards were issued with this card id: the id was cloned or reused. The history follows ${chosen.event.eventId}.`,
+    });
+    for (const k of others) mark(k, "forked");
+    return chosen;
+  }
+
+  const path: StateNode[] = [];
+  const issues = roots.filter((r) => r.parent === GENESIS_HEAD && r.event.op === "issue");
+  let current: StateNode | undefined =
+    issues.length > 1
+      ? chooseBranch(undefined, issues, `clone_replay:${cardId}:issue`)
+      : (issues[0] ?? roots[0]);
+  if (current && issues.length === 0) {
+    const first = current.event;
+    const flagAt = first.writtenAt + window;
+    if (ctx.now >= flagAt) {
+      raise({
+        key: `unknown_card:${cardId}`,
+        kind: "unknown_card",
+        eventIds: [first.eventId],
+        terminalIds: [first.terminalId],
+        counter: first.counterAfter,
+        amount: null,
+        detail: `No issue of this card has been received; its known history starts at counter ${first.counterAfter}.`,
+      });
+    } else {
+      const toCounter = Math.max(1, first.counterBefore ?? first.counterAfter - 1);
+      gaps.push({ fromCounter: 1, toCounter, beforeEventId: first.eventId, flagAt });
+    }
+  }
+  while (current) {
+    path.push(current);
+    settlement.set(current.chain, "settled");
+    const kids = childrenOf(current).filter((k) => !settlement.has(k.chain));
+    if (kids.length > 0) {
+      current =
+        kids.length === 1 ? kids[0] : chooseBranch(current, kids, `clone_replay:${cardId}:${current.chain}`);
+      continue;
+    }
+    const head: StateNode = current;
+    const next = roots.find(
+      (r) => !settlement.has(r.chain) && r.event.counterAfter > head.event.counterAfter,
+    );
+    if (!next) break;
+    openGap(head, next);
+    current = next;
+  }
+
+  function openGap(head: StateNode, next: StateNode): void {
+    const e = next.event;
+    const parentCounter = e.counterBefore ?? 0;
+    const fromCounter = Math.min(head.event.counterAfter + 1, parentCounter);
+    const toCounter = parentCounter;
+    const flagAt = e.writtenAt + window;
+    if (ctx.now < flagAt) {
+      gaps.push({ fromCounter, toCounter, beforeEventId: e.eventId, flagAt });
+      return;
+    }
+    if (parentCounter > head.event.counterAfter) {
+      raise({
+        key: `missing_events:${cardId}:${fromCounter}-${toCounter}`,
+        kind: "missing_events",
+        eventIds: [head.event.eventId, e.eventId],
+        terminalIds: [head.event.terminalId, e.terminalId],
+        counter: fromCounter,
+        amount: null,
+        detail: `Counter(s) ${fromCounter}${toCounter > fromCounter ? `–${toCounter}` : ""} never arrived within ${window} s; balances across the gap are unchecked.`,
+      });
+    } else {
+      raise({
+        key: `chain_break:${cardId}:${e.eventId}`,
+        kind: "chain_break",
+        eventIds: [head.event.eventId, e.eventId],
+        terminalIds: [head.event.terminalId, e.terminalId],
+        counter: e.counterAfter,
+        amount: null,
+        detail: `History does not chain: counter ${e.counterAfter} was written over a state at counter ${parentCounter} that is not the card's.`,
+      });
+    }
+  }
+
+  // States off the path whose parent never arrived: held open inside the window, then broken chains.
+  for (const root of roots) {
+    if (settlement.has(root.chain)) continue;
+    const e = root.event;
+    const flagAt = e.writtenAt + window;
+    if (ctx.now < flagAt) {
+      gaps.push({
+        fromCounter: e.counterBefore ?? 1,
+        toCounter: e.counterBefore ?? 1,
+        beforeEventId: e.eventId,
+        flagAt,
+      });
+      mark(root, "pending");
+    } else {
+      raise({
+        key: `chain_break:${cardId}:${e.eventId}`,
+        kind: "chain_break",
+        eventIds: [e.eventId],
+        terminalIds: [e.terminalId],
+        counter: e.counterAfter,
+        amount: null,
+        detail: `State at counter ${e.counterAfter} was written over a state the card's history does not hold.`,
+      });
+      mark(root, "forked");
+    }
+  }
+
+  // --- Output ---------------------------------------------------------------------------------------
+  const allFlags = [...flags.values()].sort((a, b) => byString(a.key, b.key));
+  const flagsOf = new Map<string, FlagKind[]>();
+  for (const flag of allFlags)
+    for (const id of flag.eventIds) flagsOf.set(id, [...new Set([...(flagsOf.get(id) ?? []), flag.kind])]);
+  const onPath = new Set(path.map((n) => n.chain));
+  const offPath = [...nodes.values()].filter((n) => !onPath.has(n.chain)).sort(byCounterThenChain);
+  const entries: LedgerEntry[] = [...path, ...offPath].map((node) => {
+    const e = node.event;
+    const parent = parentOf(node);
+    return {
+      eventId: e.eventId,
+      sameStateEventIds: node.events.slice(1).map((x) => x.eventId),
+      counter: e.counterAfter,
+      op: e.op,
+      amount: e.amount,
+      balanceBefore: parent ? parent.event.balanceAfter : null,
+      balanceAfter: e.balanceAfter,
+      chain: node.chain,
+      writtenAt: e.writtenAt,
+      status: e.status,
+      terminalId: e.terminalId,
+      terminalNumber: e.terminalNumber,
+      grantId: e.grantId,
+      outcome: e.outcome,
+      recovered: e.recovered,
+      settlement: settlement.get(node.chain) ?? "pending",
+      flags: [...new Set(node.events.flatMap((x) => flagsOf.get(x.eventId) ?? []))].sort(byString),
+    };
+  });
+  const head = path.at(-1) ?? roots[0]!;
+  return {
+    cardId,
+    balance: head.event.balanceAfter,
+    counter: head.event.counterAfter,
+    chain: head.chain,
+    status: head.event.status,
+    headEventId: head.event.eventId,
+    issued: path.length > 0 && path[0]!.parent === GENESIS_HEAD,
+    eventCount: events.length,
+    lastWrittenAt: Math.max(...events.map((e) => e.writtenAt)),
+    gaps: gaps.sort((a, b) => a.fromCounter - b.fromCounter || byString(a.beforeEventId, b.beforeEventId)),
+    entries,
+    flags: allFlags,
+  };
+}
+
+/** A write over a recovered card skips one counter so the state that may have been lost keeps its number. */
+function isTearRecovery(node: StateNode, parent: StateNode): boolean {
+  return node.event.recovered && node.event.counterAfter === parent.event.counterAfter + 2;
+}

@@ -1,0 +1,379 @@
+/**
+ * One upload, end to end: classify each event (new, duplicate, conflict, malformed), verify the new ones,
+ * recompute the ledger of every card they touch from all of its stored events, and write events, ledger
+ * heads, flags, audit entries and the batch in one D1 `batch()` — so the answer is sent only once D1
+ * holds everything, and a failure stores nothing.
+ */
+import {
+  canonicalJson,
+  decodeGrantUnverified,
+  type FlagKind,
+  type PolicyDocument,
+  type ReconcileEventResult,
+  type ReconcileResult,
+  type SessionGrantClaims,
+  TerminalEvent,
+  verifyGrant,
+} from "@tessera/protocol";
+import type { TerminalPrincipal } from "@tessera/service-kit";
+import { auditLog } from "../db/audit.ts";
+import { batchStore } from "../db/batches.ts";
+import { type ConflictRow, type EventRow, eventStore } from "../db/events.ts";
+import { type FlagWrite, flagIdOf, flagStore } from "../db/flags.ts";
+import { grantsSeenStore } from "../db/grants-seen.ts";
+import type { GrantFacts } from "../ledger/index.ts";
+import { backendKeys, deviceKeyOf, type GrantsRpc, lookupTerminal } from "../upstream/grants.ts";
+import {
+  type EventVerdict,
+  fingerprintOf,
+  type RejectionCode,
+  verifyEvent,
+} from "../verification/verify-event.ts";
+import {
+  type AutoDenyCandidate,
+  autoDenyCandidates,
+  flagAuditEntry,
+  isConstraintFailure,
+  loadLedgerInputs,
+  planLedgerUpdate,
+} from "./recompute.ts";
+
+/** Older grants a terminal may hand in with a batch, for events it made under them while offline. */
+export const MAX_GRANTS_PER_BATCH = 16;
+const MAX_ATTEMPTS = 4;
+
+export interface IngestDeps {
+  db: D1Database;
+  grants: GrantsRpc;
+  policy: PolicyDocument;
+}
+
+export interface IngestRequest {
+  uploader: TerminalPrincipal;
+  idempotencyKey: string;
+  bodyHash: string;
+  events: readonly unknown[];
+  grantTokens: readonly string[];
+  requestId?: string;
+}
+
+export type IngestOutcome =
+  | { kind: "stored"; result: ReconcileResult; autoDeny: AutoDenyCandidate[] }
+  /** Another request with the same Idempotency-Key was stored first. */
+  | { kind: "raced" };
+
+interface Item {
+  index: number;
+  raw: unknown;
+  id: string | undefined;
+  cardId: string | null;
+  fingerprint: string;
+  event?: TerminalEvent;
+  invalid?: string;
+}
+
+type Classified =
+  | { item: Item; status: "duplicate" }
+  | { item: Item; status: "conflict" }
+  | { item: Item; status: "invalid" }
+  | { item: Item; status: "new"; verdict: EventVerdict };
+
+const CARD_ID = /^[0-9a-f]{16}$/;
+
+function idOf(raw: unknown): string | undefined {
+  const id = (raw as { id?: unknown } | null)?.id;
+  return typeof id === "string" && id.length >= 1 && id.length <= 64 ? id : undefined;
+}
+
+function cardIdOf(raw: unknown): string | null {
+  const id = (raw as { card?: { id?: unknown } } | null)?.card?.id;
+  return typeof id === "string" && CARD_ID.test(id) ? id : null;
+}
+
+async function fingerprint(raw: unknown): Promise<string> {
+  let text: string;
+  try {
+    text = canonicalJson(raw);
+  } catch {
+    // Not canonicalisable (fractions, NaN…): such an event is rejected anyway; its plain JSON identifies it.
+    text = JSON.stringify(raw) ?? "null";
+  }
+  return fingerprintOf(text);
+}
+
+function grantFacts(claims: SessionGrantClaims): GrantFacts {
+  return {
+    grantId: claims.jti,
+    terminalId: claims.sub,
+    terminalNumber: claims.tid,
+    role: claims.role,
+    operations: claims.ops,
+    perTransaction: claims.limits.perTransaction,
+    notBefore: claims.nbf,
+    expiresAt: claims.exp,
+  };
+}
+
+export async function ingestBatch(deps: IngestDeps, request: IngestRequest): Promise<IngestOutcome> {
+  const { db, policy } = deps;
+  const { uploader } = request;
+  const receivedAt = Math.floor(Date.now() / 1000);
+  const batchId = `bat_${crypto.randomUUID()}`;
+  const events = eventStore(db);
+
+  const items: Item[] = await Promise.all(
+    request.events.map(async (raw, index) => {
+      const parsed = TerminalEvent.safeParse(raw);
+      const base = { index, raw, id: idOf(raw), cardId: cardIdOf(raw), fingerprint: await fingerprint(raw) };
+      if (parsed.success) return { ...base, event: parsed.data };
+      const issue = parsed.error.issues[0];
+      return { ...base, invalid: `${issue?.path.join(".") || "event"}: ${issue?.message ?? "invalid"}` };
+    }),
+  );
+
+  // What verification needs from the grants Worker, and the grants the events name.
+  const [{ jwks, keys }, terminal] = await Promise.all([
+    backendKeys(deps.grants),
+    lookupTerminal(deps.grants, uploader.terminalNumber),
+  ]);
+  const deviceKey = terminal ? await deviceKeyOf(terminal) : null;
+  const grants = new Map<string, SessionGrantClaims>([[uploader.grant.jti, uploader.grant]]);
+  for (const token of request.grantTokens) {
+    // An older grant is checked for its signature and owner; its validity window is judged per event.
+    const unverified = decodeGrantUnverified(token);
+    if (!unverified) continue;
+    const verdict = await verifyGrant(token, jwks, { now: unverified.claims.nbf });
+    if (verdict.ok && verdict.claims.sub === uploader.terminalId)
+      grants.set(verdict.claims.jti, verdict.claims);
+  }
+  const named = [...new Set(items.flatMap((i) => (i.event ? [i.event.grantId] : [])))].filter(
+    (g) => !grants.has(g),
+  );
+  for (const [jti, claims] of await grantsSeenStore(db).find(named)) grants.set(jti, claims);
+
+  const verdicts = new Map<number, EventVerdict>();
+  const verify = async (item: Item): Promise<EventVerdict> => {
+    let verdict = verdicts.get(item.index);
+    if (!verdict) {
+      verdict = await verifyEvent(item.event!, {
+        uploaderTerminalId: uploader.terminalId,
+        terminal,
+        deviceKey,
+        backendKeys: keys,
+        grant: (id) => {
+          const claims = grants.get(id);
+          return claims ? grantFacts(claims) : null;
+        },
+        policy,
+        receivedAt,
+      });
+      verdicts.set(item.index, verdict);
+    }
+    return verdict;
+  };
+
+  // Every card and authorisation the well-formed events name: their ledger inputs load while the events verify.
+  const candidateCards = items.flatMap((i) => (i.event ? [i.event.card.id] : []));
+  const candidateAuthorisations = items.flatMap((i) =>
+    i.event?.authorisationId ? [i.event.authorisationId] : [],
+  );
+
+  for (let attempt = 1; ; attempt++) {
+    const plan = await planUpload();
+    try {
+      await db.batch(plan.statements);
+      return { kind: "stored", result: plan.result, autoDeny: plan.autoDeny };
+    } catch (error) {
+      if (isConstraintFailure(error, /UNIQUE constraint failed: batches/)) return { kind: "raced" };
+      // Another upload changed one of these cards between our read and our write: read again.
+      if (isConstraintFailure(error, /CHECK constraint failed/) && attempt < MAX_ATTEMPTS) continue;
+      throw error;
+    }
+  }
+
+  async function planUpload() {
+    const ids = [...new Set(items.flatMap((i) => (i.id ? [i.id] : [])))];
+    const inputs = loadLedgerInputs(db, candidateCards, candidateAuthorisations);
+    // Awaited below; until then a failure must not count as unhandled while the events verify.
+    inputs.catch(() => {});
+    const stored = await events.findByIds(ids);
+
+    // Classify, first occurrence of an id in the batch winning over later ones.
+    const firstInBatch = new Map<string, Item>();
+    const classified: Classified[] = [];
+    for (const item of items) {
+      const id = item.id;
+      const held = id ? (stored.get(id)?.fingerprint ?? firstInBatch.get(id)?.fingerprint) : undefined;
+      if (id && held !== undefined) {
+        classified.push({ item, status: held === item.fingerprint ? "duplicate" : "conflict" });
+        continue;
+      }
+      if (id) firstInBatch.set(id, item);
+      if (!item.event) classified.push({ item, status: "invalid" });
+      else classified.push({ item, status: "new", verdict: await verify(item) });
+    }
+
+    // Recompute every touched card from all of its booked events, old and new.
+    const newFacts = classified.flatMap((c) =>
+      c.status === "new" && c.verdict.booked ? [c.verdict.facts] : [],
+    );
+    const now = Date.now();
+    const context = {
+      at: now,
+      ...(request.requestId ? { requestId: request.requestId } : {}),
+      detail: { batchId, uploadedBy: uploader.terminalId },
+    };
+    // Only cards that gain an event are recomputed (a retried batch of duplicates rewrites nothing).
+    const touched = new Set(newFacts.map((f) => f.cardId));
+    const loaded = await inputs;
+    const scoped = {
+      ...loaded,
+      cards: loaded.cards.filter((cardId) => touched.has(cardId)),
+      existing: loaded.existing.filter((flag) => flag.card_id !== null && touched.has(flag.card_id)),
+    };
+    const update = await planLedgerUpdate(db, policy, scoped, newFacts, context);
+    const rejectionFlags = await rejectionFlagsOf(classified);
+
+    const results: ReconcileEventResult[] = classified.map((c) => resultOf(c, update.flagsOfEvent));
+    const result: ReconcileResult = { batchId, receivedAt, results };
+
+    const eventRows: EventRow[] = classified.flatMap((c) => {
+      if (!c.item.id || (c.status !== "new" && c.status !== "invalid")) return [];
+      const booked = c.status === "new" && c.verdict.booked ? c.verdict.facts : null;
+      const evidence = c.status === "new" && c.verdict.voided ? c.verdict.facts : null;
+      const code: RejectionCode | null =
+        c.status === "invalid"
+          ? "validation_failed"
+          : c.verdict.booked || c.verdict.voided
+            ? null
+            : c.verdict.code;
+      const event = c.item.event;
+      return [
+        {
+          id: c.item.id,
+          terminal_id: uploader.terminalId,
+          card_id: (booked ?? evidence)?.cardId ?? c.item.cardId,
+          seq: event?.seq ?? null,
+          counter_after: (booked ?? evidence)?.counterAfter ?? null,
+          written_at: (booked ?? evidence)?.writtenAt ?? null,
+          op: (booked ?? evidence)?.op ?? event?.op ?? null,
+          amount: (booked ?? evidence)?.amount ?? event?.amount ?? null,
+          booked: booked ? 1 : 0,
+          reject_code: code,
+          facts: booked ? JSON.stringify(booked) : evidence ? JSON.stringify(evidence) : null,
+          body: JSON.stringify(c.item.raw),
+          fingerprint: c.item.fingerprint,
+        },
+      ];
+    });
+    const conflicts: ConflictRow[] = classified.flatMap((c) =>
+      c.status === "conflict" && c.item.id
+        ? [{ event_id: c.item.id, body: JSON.stringify(c.item.raw), fingerprint: c.item.fingerprint }]
+        : [],
+    );
+
+    const statements: D1PreparedStatement[] = [];
+    if (update.guard) statements.push(update.guard);
+    statements.push(...events.insertStatements(eventRows, batchId, receivedAt));
+    if (conflicts.length > 0)
+      statements.push(events.insertConflictsStatement(conflicts, batchId, receivedAt));
+    statements.push(grantsSeenStore(db).insertStatement([...grants.values()], receivedAt));
+    statements.push(...update.writes);
+    if (rejectionFlags.length > 0) {
+      statements.push(flagStore(db).upsertStatement(rejectionFlags, receivedAt));
+      statements.push(
+        auditLog(db).insertManyStatement(
+          rejectionFlags.map((f) => flagAuditEntry("flag.raise", f, context)),
+          now,
+        ),
+      );
+    }
+    statements.push(
+      batchStore(db).insertStatement({
+        id: batchId,
+        terminalId: uploader.terminalId,
+        idempotencyKey: request.idempotencyKey,
+        bodyHash: request.bodyHash,
+        receivedAt,
+        result,
+      }),
+    );
+    const autoDeny = [...update.autoDeny, ...autoDenyCandidates(policy, rejectionFlags)];
+    return { statements, result, autoDeny };
+  }
+}
+
+/** Flags raised by events that could not be booked: bad signatures, unknown terminals, conflicting copies. */
+async function rejectionFlagsOf(classified: readonly Classified[]): Promise<FlagWrite[]> {
+  const out: FlagWrite[] = [];
+  for (const c of classified) {
+    const id = c.item.id;
+    if (!id) continue;
+    let kind: FlagKind | undefined;
+    let key = "";
+    let detail = "";
+    if (c.status === "conflict") {
+      kind = "conflict";
+      key = `conflict:${id}:${c.item.fingerprint}`;
+      detail = `Event ${id} was uploaded again with different content; the first copy stands, this one is kept as evidence.`;
+    } else if (c.status === "new" && !c.verdict.booked && !c.verdict.voided && c.verdict.flag) {
+      kind = c.verdict.flag;
+      key = `${kind}:${id}`;
+      detail = c.verdict.detail;
+    }
+    if (!kind) continue;
+    const event = c.item.event;
+    out.push({
+      id: await flagIdOf(key),
+      key,
+      source: "rejection",
+      kind,
+      card_id: c.item.cardId,
+      event_ids: JSON.stringify([id]),
+      terminal_ids: JSON.stringify(event ? [event.terminalId] : []),
+      counter: event?.card.counterAfter ?? null,
+      amount: event?.amount ?? null,
+      detail,
+    });
+  }
+  return out;
+}
+
+function resultOf(c: Classified, flagsOfEvent: ReadonlyMap<string, FlagKind[]>): ReconcileEventResult {
+  const eventId = c.item.id ?? `#${c.item.index}`;
+  switch (c.status) {
+    case "duplicate":
+      return { eventId, status: "duplicate" };
+    case "conflict":
+      return {
+        eventId,
+        status: "rejected",
+        code: "conflict",
+        detail:
+          "An event with this id and different content was received before; it is kept, this copy is evidence",
+        flags: ["conflict"],
+      };
+    case "invalid":
+      return {
+        eventId,
+        status: "rejected",
+        code: "validation_failed",
+        detail: c.item.invalid!.slice(0, 500),
+      };
+    case "new": {
+      const verdict = c.verdict;
+      // A voided write is what the terminal says it is: evidence of a write that never reached the card.
+      if (verdict.voided) return { eventId, status: "accepted" };
+      if (!verdict.booked)
+        return {
+          eventId,
+          status: "rejected",
+          code: verdict.code,
+          detail: verdict.detail.slice(0, 500),
+          ...(verdict.flag ? { flags: [verdict.flag] } : {}),
+        };
+      const flags = [...new Set(flagsOfEvent.get(eventId) ?? [])].sort();
+      return flags.length > 0 ? { eventId, status: "flagged", flags } : { eventId, status: "accepted" };
+    }
+  }
+}

@@ -1,0 +1,246 @@
+/**
+ * Recomputes the ledger of some cards from their stored events (plus events about to be stored) and
+ * plans the D1 writes that bring `cards`, `flags` and the audit log in line with it. Used by uploads and
+ * by the hourly sweep that flags gaps whose window has passed.
+ */
+import type { FlagKind, PolicyDocument } from "@tessera/protocol";
+import type { AuditEntryInput } from "@tessera/service-kit";
+import { auditLog } from "../db/audit.ts";
+import { cardRowOf, cardStore } from "../db/cards.ts";
+import { eventStore } from "../db/events.ts";
+import { type FlagRow, type FlagWrite, flagStore, flagWriteOf } from "../db/flags.ts";
+import { topupStore } from "../db/topups.ts";
+import {
+  type CardLedger,
+  type LedgerEvent,
+  reconcileCard,
+  type TopupAuthorisation,
+} from "../ledger/index.ts";
+
+export const SYSTEM_ACTOR = { kind: "system", id: "reconciliation", name: "reconciliation" } as const;
+
+export interface AutoDenyCandidate {
+  flagId: string;
+  cardId: string;
+  kind: string;
+  detail: string;
+}
+
+export interface LedgerUpdate {
+  ledgers: CardLedger[];
+  /** Must run first in the batch: aborts it if another writer changed these cards meanwhile. */
+  guard: D1PreparedStatement | null;
+  writes: D1PreparedStatement[];
+  /** Flag kinds per event id, over every recomputed card. */
+  flagsOfEvent: Map<string, FlagKind[]>;
+  autoDeny: AutoDenyCandidate[];
+}
+
+export interface AuditContext {
+  at: number;
+  requestId?: string;
+  detail?: Record<string, unknown>;
+}
+
+/** One `flag.raise` / `flag.withdraw` audit entry. */
+export function flagAuditEntry(
+  action: "flag.raise" | "flag.withdraw",
+  flag: Pick<FlagWrite, "id" | "kind" | "card_id" | "event_ids" | "amount" | "detail">,
+  context: AuditContext,
+): AuditEntryInput {
+  return {
+    service: "reconciliation",
+    actor: SYSTEM_ACTOR,
+    action,
+    target: `flag:${flag.id}`,
+    detail:
+      action === "flag.raise"
+        ? {
+            kind: flag.kind,
+            cardId: flag.card_id,
+            eventIds: JSON.parse(flag.event_ids) as string[],
+            amount: flag.amount,
+            detail: flag.detail,
+            ...context.detail,
+          }
+        : {
+            kind: flag.kind,
+            cardId: flag.card_id,
+            reason: "no longer raised by the card's ledger",
+            ...context.detail,
+          },
+    at: new Date(context.at).toISOString(),
+    ...(context.requestId ? { requestId: context.requestId } : {}),
+  };
+}
+
+/** What recomputing some cards reads: their booked events, the authorisations they name, their flags. */
+export interface LedgerInputs {
+  cards: string[];
+  factsByCard: Map<string, LedgerEvent[]>;
+  authorisations: Map<string, TopupAuthorisation>;
+  existing: FlagRow[];
+}
+
+/**
+ * Reads the inputs of these cards in parallel. `named` are authorisation ids the incoming events carry;
+ * ids stored events name on another card are fetched too, so the ledger sees the same inputs every time.
+ */
+export async function loadLedgerInputs(
+  db: D1Database,
+  cardIds: readonly string[],
+  named: readonly string[] = [],
+): Promise<LedgerInputs> {
+  const cards = [...new Set(cardIds)].sort();
+  const [factsByCard, authorisations, existing] = await Promise.all([
+    eventStore(db).bookedFactsForCards(cards),
+    topupStore(db).forCards(cards, [...new Set(named)]),
+    flagStore(db).forCards(cards),
+  ]);
+  const elsewhere = [...factsByCard.values()]
+    .flat()
+    .flatMap((f) => (f.authorisationId && !authorisations.has(f.authorisationId) ? [f.authorisationId] : []));
+  if (elsewhere.length > 0)
+    for (const [id, auth] of await topupStore(db).forCards([], [...new Set(elsewhere)]))
+      authorisations.set(id, auth);
+  return { cards, factsByCard, authorisations, existing };
+}
+
+/**
+ * Plans the writes that bring these cards' heads and flags in line with their ledgers, recomputed from the
+ * stored events in `inputs` plus `incoming` (whose cards must be among `inputs.cards`).
+ */
+export async function planLedgerUpdate(
+  db: D1Database,
+  policy: PolicyDocument,
+  inputs: LedgerInputs,
+  incoming: readonly LedgerEvent[],
+  context: AuditContext,
+): Promise<LedgerUpdate> {
+  const { cards, authorisations, existing } = inputs;
+  const expected = cards.map((cardId) => ({ cardId, count: inputs.factsByCard.get(cardId)?.length ?? 0 }));
+  const factsByCard = new Map([...inputs.factsByCard].map(([cardId, facts]) => [cardId, [...facts]]));
+  for (const facts of incoming) {
+    const list = factsByCard.get(facts.cardId) ?? [];
+    list.push(facts);
+    factsByCard.set(facts.cardId, list);
+  }
+  const withEvents = cards.filter((cardId) => (factsByCard.get(cardId)?.length ?? 0) > 0);
+  const now = Math.floor(context.at / 1000);
+  const ledgers = withEvents.map((cardId) =>
+    reconcileCard(cardId, factsByCard.get(cardId)!, {
+      policy: {
+        cardLimits: policy.cardLimits,
+        missingEventWindowSeconds: policy.reconciliation.missingEventWindowSeconds,
+      },
+      authorisations,
+      now,
+    }),
+  );
+
+  const { computed, raised, withdrawn } = await syncFlags(ledgers, existing);
+  const flags = flagStore(db);
+  const writes: D1PreparedStatement[] = [];
+  if (ledgers.length > 0) writes.push(cardStore(db).upsertStatement(ledgers.map((l) => cardRowOf(l, now))));
+  if (computed.length > 0) writes.push(flags.upsertStatement(computed, now));
+  if (withdrawn.length > 0)
+    writes.push(
+      flags.withdrawStatement(
+        withdrawn.map((f) => f.id),
+        now,
+      ),
+    );
+  const audits = [
+    ...raised.map((f) => flagAuditEntry("flag.raise", f, context)),
+    ...withdrawn.map((f) => flagAuditEntry("flag.withdraw", f, context)),
+  ];
+  if (audits.length > 0) writes.push(auditLog(db).insertManyStatement(audits, context.at));
+
+  const flagsOfEvent = new Map<string, FlagKind[]>();
+  for (const ledger of ledgers)
+    for (const flag of ledger.flags)
+      for (const id of flag.eventIds) flagsOfEvent.set(id, [...(flagsOfEvent.get(id) ?? []), flag.kind]);
+
+  return {
+    ledgers,
+    guard: expected.length > 0 ? eventStore(db).guardStatement(expected) : null,
+    writes,
+    flagsOfEvent,
+    autoDeny: autoDenyCandidates(policy, raised),
+  };
+}
+
+/** Newly raised flags whose kind policy deny-lists automatically. */
+export function autoDenyCandidates(
+  policy: PolicyDocument,
+  raised: readonly Pick<FlagWrite, "id" | "kind" | "card_id" | "detail">[],
+): AutoDenyCandidate[] {
+  const kinds = new Set<string>(policy.autoDenyFlags);
+  return raised
+    .filter((f) => f.card_id !== null && kinds.has(f.kind))
+    .map((f) => ({ flagId: f.id, cardId: f.card_id!, kind: f.kind, detail: f.detail }));
+}
+
+/** Which stored flags to insert or update, which are newly raised and which no longer apply. */
+async function syncFlags(ledgers: readonly CardLedger[], existing: readonly FlagRow[]) {
+  const computed: FlagWrite[] = await Promise.all(ledgers.flatMap((l) => l.flags.map(flagWriteOf)));
+  const byId = new Map(existing.map((f) => [f.id, f]));
+  const computedIds = new Set(computed.map((f) => f.id));
+  const raised = computed.filter((f) => {
+    const known = byId.get(f.id);
+    return !known || known.state === "withdrawn";
+  });
+  const withdrawn = existing.filter(
+    (f) => f.source === "ledger" && f.state === "open" && !computedIds.has(f.id),
+  );
+  return { computed, raised, withdrawn };
+}
+
+/** True when D1 refused a batch because of `pattern` (a constraint name in the message). */
+export function isConstraintFailure(error: unknown, pattern: RegExp): boolean {
+  return (
+    error instanceof Error &&
+    pattern.test(`${error.message} ${String((error as { cause?: unknown }).cause ?? "")}`)
+  );
+}
+
+/** Recomputes cards outside an upload (the hourly sweep), retrying when an upload races it. */
+export async function recomputeCards(
+  db: D1Database,
+  policy: PolicyDocument,
+  cardIds: readonly string[],
+  at = Date.now(),
+): Promise<AutoDenyCandidate[]> {
+  for (let attempt = 1; ; attempt++) {
+    const inputs = await loadLedgerInputs(db, cardIds);
+    const update = await planLedgerUpdate(db, policy, inputs, [], { at, detail: { by: "sweep" } });
+    if (update.writes.length === 0) return [];
+    try {
+      await db.batch([...(update.guard ? [update.guard] : []), ...update.writes]);
+      return update.autoDeny;
+    } catch (error) {
+      if (isConstraintFailure(error, /CHECK constraint failed/) && attempt < 4) continue;
+      throw error;
+    }
+  }
+}
+
+/** The ledger of one card as stored now, or null when no event of it was ever booked. */
+export async function readCardLedger(
+  db: D1Database,
+  policy: PolicyDocument,
+  cardId: string,
+): Promise<CardLedger | null> {
+  const facts = (await eventStore(db).bookedFactsForCards([cardId])).get(cardId) ?? [];
+  if (facts.length === 0) return null;
+  const named = facts.flatMap((f) => (f.authorisationId ? [f.authorisationId] : []));
+  const authorisations = await topupStore(db).forCards([cardId], [...new Set(named)]);
+  return reconcileCard(cardId, facts, {
+    policy: {
+      cardLimits: policy.cardLimits,
+      missingEventWindowSeconds: policy.reconciliation.missingEventWindowSeconds,
+    },
+    authorisations,
+    now: Math.floor(Date.now() / 1000),
+  });
+}

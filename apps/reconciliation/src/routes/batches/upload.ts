@@ -1,0 +1,123 @@
+/** `POST /v1/reconciliation/batches`: a terminal hands in signed events; each is stored once and judged. */
+import type { RouteHandler } from "@hono/zod-openapi";
+import {
+  MAX_EVENTS_PER_BATCH,
+  type ReconcileResult,
+  sha256,
+  TesseraError,
+  toHex,
+  utf8,
+} from "@tessera/protocol";
+import { problemResponses, requirePrincipal, secureRoute } from "@tessera/service-kit";
+import type { Context } from "hono";
+import { auditLog } from "../../db/audit.ts";
+import { batchStore } from "../../db/batches.ts";
+import type { ReconciliationEnv } from "../../env.ts";
+import { idempotencyCache } from "../../kv/idempotency-cache.ts";
+import { denyFlaggedCards } from "../../reconciliation/auto-deny.ts";
+import { ingestBatch } from "../../reconciliation/ingest.ts";
+import { deliveringTerminal } from "../../terminal-access.ts";
+import { grantsRpc } from "../../upstream/grants.ts";
+import { currentPolicy } from "../../upstream/policy.ts";
+import { IdempotencyKeyHeader, ReconcileResultSchema, UploadBody } from "./schemas.ts";
+
+export const uploadBatchRoute = secureRoute({
+  method: "post",
+  path: "/reconciliation/batches",
+  tags: ["Reconciliation"],
+  summary: "Upload a batch of signed terminal events",
+  description: [
+    "Each event is stored exactly once (its id is the key) and answered `accepted`, `duplicate` (already held,",
+    "same content), `flagged` (booked with anomalies, listed) or `rejected` (kept as evidence only, with a",
+    "`code`). Every answered event may leave the terminal's outbox. The answer is sent only after D1 holds",
+    "the events. Retrying with the same `Idempotency-Key` and body repeats the first answer",
+    "(`Idempotent-Replayed: true`); the same key with another body is a 409 `idempotency_conflict`.",
+  ].join(" "),
+  access: { terminal: true },
+  middleware: [deliveringTerminal],
+  request: {
+    headers: IdempotencyKeyHeader,
+    body: { required: true, content: { "application/json": { schema: UploadBody } } },
+  },
+  responses: {
+    200: {
+      description: "Per-event results",
+      content: { "application/json": { schema: ReconcileResultSchema } },
+    },
+    ...problemResponses(400, 409, 413, 422, 503),
+  },
+});
+
+function replay(c: Context<ReconciliationEnv>, result: ReconcileResult) {
+  c.header("Idempotent-Replayed", "true");
+  return c.json(result, 200);
+}
+
+/** The answer an earlier upload with this key got, or a conflict when that upload had another body. */
+async function previousAnswer(
+  c: Context<ReconciliationEnv>,
+  terminalId: string,
+  key: string,
+  bodyHash: string,
+): Promise<ReconcileResult | null> {
+  const cached = await idempotencyCache(c.env.RECON_KV).get(terminalId, key);
+  const stored = cached
+    ? { body_hash: cached.bodyHash, result: cached.result }
+    : await batchStore(c.env.DB)
+        .findByKey(terminalId, key)
+        .then((row) =>
+          row ? { body_hash: row.body_hash, result: JSON.parse(row.results) as ReconcileResult } : null,
+        );
+  if (!stored) return null;
+  if (stored.body_hash !== bodyHash)
+    throw new TesseraError(
+      "idempotency_conflict",
+      "This Idempotency-Key was used for a different batch; use a new key for new events",
+    );
+  return stored.result;
+}
+
+export const uploadBatch: RouteHandler<typeof uploadBatchRoute, ReconciliationEnv> = async (c) => {
+  const principal = requirePrincipal(c);
+  if (principal.kind !== "terminal") throw new TesseraError("forbidden", "Only terminals upload events");
+  const body = c.req.valid("json");
+  if (body.events.length > MAX_EVENTS_PER_BATCH)
+    throw new TesseraError(
+      "batch_too_large",
+      `A batch holds at most ${MAX_EVENTS_PER_BATCH} events; this one has ${body.events.length}. Split it.`,
+    );
+  const key = c.req.valid("header")["idempotency-key"];
+  const bodyHash = toHex(await sha256(utf8.encode(JSON.stringify(body))));
+
+  const earlier = await previousAnswer(c, principal.terminalId, key, bodyHash);
+  if (earlier) return replay(c, earlier);
+
+  const policy = await currentPolicy(c.env);
+  const outcome = await ingestBatch(
+    { db: c.env.DB, grants: grantsRpc(c.env), policy },
+    {
+      uploader: principal,
+      idempotencyKey: key,
+      bodyHash,
+      events: body.events,
+      grantTokens: body.grants ?? [],
+      requestId: c.get("requestId"),
+    },
+  );
+  if (outcome.kind === "raced") {
+    const raced = await previousAnswer(c, principal.terminalId, key, bodyHash);
+    if (!raced) throw new Error("an upload with this key was stored but cannot be read back");
+    return replay(c, raced);
+  }
+  c.executionCtx.waitUntil(
+    Promise.all([
+      auditLog(c.env.DB).seal(),
+      idempotencyCache(c.env.RECON_KV).put(principal.terminalId, key, { bodyHash, result: outcome.result }),
+    ]).catch((error) =>
+      console.error(JSON.stringify({ level: "error", event: "after_upload", error: String(error) })),
+    ),
+  );
+  // Awaited: rare, and a terminal's next upload should find the card already listed.
+  if (outcome.autoDeny.length > 0) await denyFlaggedCards(c.env.DB, grantsRpc(c.env), outcome.autoDeny);
+  return c.json(outcome.result, 200);
+};

@@ -1,0 +1,11 @@
+/** Cards: the reconciled ledger per card, and operator top-up authorisations. */
+import { createServiceRouter } from "@tessera/service-kit";
+import type { ReconciliationEnv } from "../../env.ts";
+import { authoriseCardTopup, authoriseCardTopupRoute } from "./authorise-topup.ts";
+import { getCard, getCardRoute } from "./get.ts";
+import { listCards, listCardsRoute } from "./list.ts";
+
+export const cardRoutes = createServiceRouter<ReconciliationEnv>()
+  .openapi(listCardsRoute, listCards)
+  .openapi(getCardRoute, getCard)
+  .openapi(authoriseCardTopupRoute, authoriseCardTopup);

@@ -1,0 +1,136 @@
+/**
+ * The grants Worker as reconciliation uses it over the `GRANTS` service binding (RPC to `GrantsService`):
+ * the terminal directory (device keys, revocation), the JWKS, and deny-list additions.
+ */
+import {
+  type DenyReason,
+  Ed25519PublicJwk,
+  Jwks,
+  type JwksKey,
+  Role,
+  TesseraError,
+  versionFromKid,
+} from "@tessera/protocol";
+import type { AuditActor } from "@tessera/service-kit";
+import { z } from "zod";
+
+/** A terminal as the grants Worker describes it; `revokedAt` may come as epoch seconds or ISO 8601. */
+export const GrantsTerminal = z.looseObject({
+  terminalId: z.string().min(1),
+  terminalNumber: z.int().min(1),
+  publicKeyJwk: Ed25519PublicJwk,
+  status: z.string(),
+  revokedAt: z.union([z.int(), z.iso.datetime({ offset: true }), z.null()]).optional(),
+  role: Role,
+  locationId: z.string().nullable().optional(),
+});
+export type GrantsTerminal = z.infer<typeof GrantsTerminal>;
+
+export interface DenyEntryRequest {
+  kind: "card" | "terminal";
+  id: string;
+  reason: DenyReason;
+  note: string;
+  actor: AuditActor;
+}
+
+/** The RPC surface of the grants Worker's `GrantsService` entrypoint that reconciliation calls. */
+export interface GrantsRpc {
+  terminal(terminalNumber: number): Promise<unknown>;
+  jwks(): Promise<unknown>;
+  addDenyEntry(entry: DenyEntryRequest): Promise<unknown>;
+}
+
+export function grantsRpc(env: { GRANTS: unknown }): GrantsRpc {
+  return env.GRANTS as GrantsRpc;
+}
+
+/** Epoch seconds of a revocation, whichever form it came in. */
+export function revokedAtSeconds(terminal: GrantsTerminal): number | null {
+  const value = terminal.revokedAt;
+  if (value === undefined || value === null) return null;
+  return typeof value === "number" ? value : Math.floor(Date.parse(value) / 1000);
+}
+
+interface Cached<T> {
+  value: T;
+  until: number;
+}
+
+// Per-isolate caches. A terminal lookup is kept 30 s: revocation must reach verification quickly, and an
+// upload names one terminal, so a busy terminal costs one RPC per 30 s instead of one per batch.
+const TERMINAL_TTL_MS = 30_000;
+// The JWKS changes only on key rotation, which publishes a key a whole grant lifetime before use.
+const JWKS_TTL_MS = 60_000;
+const terminals = new Map<number, Cached<GrantsTerminal | null>>();
+let jwksCache: Cached<{ jwks: Jwks; keys: Map<number, CryptoKey> }> | undefined;
+const deviceKeys = new Map<string, CryptoKey>();
+
+/** The terminal with this number, or null when the grants Worker does not know it. */
+export async function lookupTerminal(rpc: GrantsRpc, terminalNumber: number): Promise<GrantsTerminal | null> {
+  const now = Date.now();
+  const hit = terminals.get(terminalNumber);
+  if (hit && hit.until > now) return hit.value;
+  let raw: unknown;
+  try {
+    raw = await rpc.terminal(terminalNumber);
+  } catch (error) {
+    // A lookup a little past its 30 s beats refusing a terminal whose grant and proof already verified.
+    if (hit) return hit.value;
+    throw upstreamFailure("terminal directory", error);
+  }
+  const parsed = raw === null || raw === undefined ? null : GrantsTerminal.parse(raw);
+  if (terminals.size > 10_000) terminals.clear();
+  terminals.set(terminalNumber, { value: parsed, until: now + TERMINAL_TTL_MS });
+  return parsed;
+}
+
+/** The grant-signing JWKS and its keys imported by version (certificates name the same versions). */
+export async function backendKeys(rpc: GrantsRpc): Promise<{ jwks: Jwks; keys: Map<number, CryptoKey> }> {
+  const now = Date.now();
+  if (jwksCache && jwksCache.until > now) return jwksCache.value;
+  let raw: unknown;
+  try {
+    raw = await rpc.jwks();
+  } catch (error) {
+    if (jwksCache) return jwksCache.value;
+    throw upstreamFailure("JWKS", error);
+  }
+  const jwks = Jwks.parse(raw);
+  const keys = new Map<number, CryptoKey>();
+  for (const key of jwks.keys) {
+    const version = versionFromKid(key.kid);
+    if (version !== undefined) keys.set(version, await importJwk(key));
+  }
+  jwksCache = { value: { jwks, keys }, until: now + JWKS_TTL_MS };
+  return jwksCache.value;
+}
+
+/** The terminal's device public key, imported once per isolate. */
+export async function deviceKeyOf(terminal: GrantsTerminal): Promise<CryptoKey> {
+  const cacheKey = `${terminal.terminalId}:${terminal.publicKeyJwk.x}`;
+  let key = deviceKeys.get(cacheKey);
+  if (!key) {
+    key = await importJwk(terminal.publicKeyJwk);
+    if (deviceKeys.size > 10_000) deviceKeys.clear();
+    deviceKeys.set(cacheKey, key);
+  }
+  return key;
+}
+
+function importJwk(jwk: Ed25519PublicJwk | JwksKey): Promise<CryptoKey> {
+  return crypto.subtle.importKey("jwk", { kty: "OKP", crv: "Ed25519", x: jwk.x }, { name: "Ed25519" }, true, [
+    "verify",
+  ]);
+}
+
+function upstreamFailure(what: string, error: unknown): TesseraError {
+  console.error(JSON.stringify({ level: "error", event: "grants_unavailable", what, error: String(error) }));
+  return new TesseraError("service_unavailable", `The grants service did not answer (${what}); retry later`);
+}
+
+/** Forgets cached lookups (tests that change the stub's answers). */
+export function forgetGrantsCaches(): void {
+  terminals.clear();
+  jwksCache = undefined;
+}

@@ -1,0 +1,35 @@
+// Test stand-in for the grants Worker's `GrantsService` RPC entrypoint (ADR 0003), serving the terminals and
+// JWKS of test/fixtures/scheme.json (passed in as the FIXTURE binding by vitest.config.ts). Deny-list
+// additions are remembered in memory so tests can see what reconciliation asked for.
+import { WorkerEntrypoint } from "cloudflare:workers";
+
+const denyEntries = [];
+
+export class GrantsService extends WorkerEntrypoint {
+  async terminal(terminalNumber) {
+    const found = this.env.FIXTURE.terminals.find((t) => t.terminalNumber === terminalNumber);
+    if (!found) return null;
+    const { seed: _seed, ...terminal } = found;
+    return terminal;
+  }
+
+  async jwks() {
+    return { keys: [this.env.FIXTURE.backend.jwk] };
+  }
+
+  async addDenyEntry(entry) {
+    denyEntries.push(entry);
+    return { version: denyEntries.length };
+  }
+
+  /** Test-only: the deny-list additions received so far. */
+  async denyEntries() {
+    return denyEntries;
+  }
+}
+
+export default {
+  fetch() {
+    return new Response("grants test stub: use the GrantsService entrypoint", { status: 404 });
+  },
+};
