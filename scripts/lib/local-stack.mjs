@@ -83,6 +83,9 @@ export async function startStack({
   mkdirSync(persistTo, { recursive: true });
   const env = {
     ...process.env,
+    // The Workers find each other through wrangler's dev registry; a private one per stack keeps two stacks on
+    // one machine (dev and a benchmark, say) from calling each other's Workers.
+    WRANGLER_REGISTRY_PATH: join(stateDir, "registry"),
     WRANGLER_SEND_METRICS: "false",
     FORCE_COLOR: quiet || !process.stdout.isTTY ? "0" : "1",
   };
