@@ -1,28 +1,12 @@
 /** How each operation moves value on a card, as the ledger recomputes it (never as the terminal says). */
-import type { Operation } from "@tessera/protocol";
+import { balanceAfterOperation, type Operation } from "@tessera/protocol";
 
 /**
- * The balance a state must hold after `op` moved `amount` from a state holding `before`; undefined when the
- * operation cannot follow a state at all (an issue always starts from the genesis head).
+ * The balance a state must hold after `op` moved `amount` from a state holding `before` (protocol's rule); a
+ * restore carries the reconciled balance of the state it restores from, so here it moves no value.
  */
 export function expectedBalanceAfter(op: Operation, before: number, amount: number): number | undefined {
-  switch (op) {
-    case "topup":
-    case "refund":
-      return before + amount;
-    case "debit":
-    case "payout":
-    case "checkin":
-    case "checkout":
-      return before - amount;
-    case "block":
-      return amount === 0 ? before : undefined;
-    case "reissue":
-      // A restore carries the reconciled balance of the state it restores from; it moves no value.
-      return before;
-    case "issue":
-      return undefined;
-  }
+  return op === "reissue" ? before : balanceAfterOperation(op, before, amount);
 }
 
 /** Value spent by the cardholder, which the per-card daily and weekly limits count. Payouts are not spending. */

@@ -67,3 +67,26 @@ export const ROLE_CEILING: Record<Role, readonly Operation[]> = {
   gate: ["checkin", "checkout", "block"],
   station: ["issue", "topup", "payout", "block", "reissue", "debit", "refund"],
 };
+
+/**
+ * The balance a card state must hold after `op` moved `amount` from a state holding `before`: the one value
+ * rule that card readers and reconciliation both apply. Undefined for an issue or a restore, whose balance does
+ * not follow from the previous state by arithmetic.
+ */
+export function balanceAfterOperation(op: Operation, before: number, amount: number): number | undefined {
+  switch (op) {
+    case "topup":
+    case "refund":
+      return before + amount;
+    case "debit":
+    case "payout":
+    case "checkin":
+    case "checkout":
+      return before - amount;
+    case "block":
+      return amount === 0 ? before : undefined;
+    case "issue":
+    case "reissue":
+      return undefined;
+  }
+}

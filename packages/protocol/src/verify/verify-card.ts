@@ -14,7 +14,7 @@ import {
 } from "../card/payload.ts";
 import { chainFollows, openSlot, verifySlotSignature } from "../card/slot.ts";
 import type { CardState } from "../card/state.ts";
-import type { Operation } from "../domain/operation.ts";
+import { balanceAfterOperation } from "../domain/operation.ts";
 import { fromHex } from "../encoding/bytes.ts";
 import type { CardVerdict, SlotCondition, TamperReason } from "./verdict.ts";
 
@@ -52,25 +52,6 @@ type SlotReading =
   /** Signed under a key version the reader knows but policy no longer accepts (retired or compromised). */
   | { condition: "retired"; counter: number }
   | { condition: "valid"; state: CardState };
-
-/** Value each operation moves: the balance after = before + delta(amount). */
-function balanceAfter(op: Operation, before: number, amount: number): number | undefined {
-  switch (op) {
-    case "topup":
-    case "refund":
-      return before + amount;
-    case "debit":
-    case "payout":
-    case "checkin":
-    case "checkout":
-      return before - amount;
-    case "block":
-      return amount === 0 ? before : undefined;
-    case "issue":
-    case "reissue":
-      return undefined;
-  }
-}
 
 async function readSlot(bytes: Uint8Array, uid: Uint8Array, ctx: VerifyContext): Promise<SlotReading> {
   const raw = classifySlot(bytes);
@@ -111,7 +92,7 @@ async function checkSuccession(older: CardState, newer: CardState): Promise<Tamp
   if (step !== 1 && !(step === 2 && newer.flags.recovered)) return "counter-gap";
   if (!(await chainFollows(newer, fromHex(older.chain)))) return "chain-break";
   const last = newer.history[0]!;
-  const expected = balanceAfter(last.op, older.balance, last.amount);
+  const expected = balanceAfterOperation(last.op, older.balance, last.amount);
   if (last.op !== "reissue" && expected !== newer.balance) return "balance-mismatch";
   for (let i = 0; i + 1 < newer.history.length && i < older.history.length; i++) {
     const a = newer.history[i + 1]!;
