@@ -3,7 +3,7 @@
 // (apps/*/bench/*.bench.mjs), each measuring its operation beside a floor in the same run, and writes
 // bench/results.json plus the table in docs/benchmarks.md. Never part of `npm test`'s timing verdicts;
 // `--smoke` runs every module with tiny sizes (the test suite does this so benchmarks cannot rot).
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, platform, release, tmpdir, totalmem } from "node:os";
 import { join, relative } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -80,6 +80,7 @@ try {
 
 if (!smoke) {
   const when = new Date().toISOString();
+  mkdirSync(join(root, "bench"), { recursive: true });
   writeFileSync(
     join(root, "bench", "results.json"),
     `${JSON.stringify({ when, machine, results }, null, 2)}\n`,
