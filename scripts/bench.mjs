@@ -2,8 +2,16 @@
 // `npm run bench`: starts the local stack on its own ports and fresh state, runs every benchmark module
 // (apps/*/bench/*.bench.mjs), each measuring its operation beside a floor in the same run, and writes
 // bench/results.json plus the table in docs/benchmarks.md. Never part of `npm test`'s timing verdicts;
-// `--smoke` runs every module with tiny sizes (the test suite does this so benchmarks cannot rot).
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+// `--smoke` runs every module with tiny sizes and writes nothing, to check the benchmarks still run.
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { cpus, platform, release, tmpdir, totalmem } from "node:os";
 import { join, relative } from "node:path";
 import { pathToFileURL } from "node:url";
