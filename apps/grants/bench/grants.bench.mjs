@@ -17,24 +17,12 @@ import {
   generateSigningKeyPair,
   publicKeyToJwk,
 } from "@tessera/protocol";
+import { assertStatus, median, percentile, round2 } from "../../../scripts/lib/bench-stats.mjs";
 
 const CONNECTIONS = 50;
 const CACHED_TARGET_RATIO = 2;
 /** The seed's latency bar for a grant fetch (docs: shared/seed/16-infrastructure-stack.txt). */
 const GRANT_FETCH_BUDGET_MS = 300;
-
-const round2 = (value) => Math.round(value * 100) / 100;
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
-
-function percentile(values, p) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
 
 /** Runs autocannon for exactly `amount` requests; `next()` supplies each request's body and headers. */
 function load(autocannon, url, { amount, method = "GET", next }) {
@@ -62,14 +50,6 @@ function load(autocannon, url, { amount, method = "GET", next }) {
       (error, result) => (error ? reject(error) : resolve(result)),
     );
   });
-}
-
-function assertStatus(result, status, label) {
-  const count = result.statusCodeStats?.[status]?.count ?? 0;
-  if (result.errors > 0 || result.timeouts > 0 || count !== result.requests.total || count === 0)
-    throw new Error(
-      `${label}: expected only ${status}, got ${JSON.stringify(result.statusCodeStats)} with ${result.errors} errors`,
-    );
 }
 
 async function post(url, body, headers = {}) {

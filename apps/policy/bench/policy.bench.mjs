@@ -3,17 +3,10 @@
 // same middleware) in the same run, 50 concurrent clients. Target: p99 within 1.5× of the floor's.
 // Rounds alternate floor → 200 → 304 so drift on a shared machine hits all three alike; each figure is
 // the median over rounds. Run it with `pnpm bench` (or `pnpm bench -- --only=policy`).
+import { assertStatus, median, round2 } from "../../../scripts/lib/bench-stats.mjs";
 
 const CONNECTIONS = 50;
 const TARGET_RATIO = 1.5;
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
-
-const round2 = (value) => Math.round(value * 100) / 100;
 
 function load(autocannon, url, headers, seconds) {
   return new Promise((resolve, reject) => {
@@ -24,13 +17,6 @@ function load(autocannon, url, headers, seconds) {
 }
 
 /** Fails loudly if a run did not measure what it claims (errors, or the wrong status). */
-function assertStatus(result, status, label) {
-  const count = result.statusCodeStats?.[status]?.count ?? 0;
-  if (result.errors > 0 || result.timeouts > 0 || count !== result.requests.total || count === 0)
-    throw new Error(
-      `${label}: expected only ${status}, got ${JSON.stringify(result.statusCodeStats)} with ${result.errors} errors`,
-    );
-}
 
 export async function run({ baseUrl, urls, autocannon, record, smoke = false, log = () => {} }) {
   const target = urls ?? baseUrl;

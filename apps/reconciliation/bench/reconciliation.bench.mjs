@@ -20,17 +20,11 @@ import {
 } from "@tessera/protocol";
 import { tapVirtualCard } from "@tessera/protocol/testing";
 import { VirtualNtag } from "@tessera/protocol/virtual-card";
+import { assertStatus, median, round2 } from "../../../scripts/lib/bench-stats.mjs";
 
 const BATCH_TARGET_RATIO = 3;
 const BATCH_BUDGET_MS = 300;
 const REPORT_BUDGET_MS = 10;
-
-const round2 = (value) => Math.round(value * 100) / 100;
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
 
 async function post(url, body, headers = {}) {
   const response = await fetch(url, {
@@ -190,14 +184,6 @@ function load(autocannon, url, { requests, connections, method = "POST" }) {
       (error, result) => (error ? reject(error) : resolve(result)),
     );
   });
-}
-
-function assertStatus(result, status, label) {
-  const count = result.statusCodeStats?.[status]?.count ?? 0;
-  if (result.errors > 0 || result.timeouts > 0 || count !== result.requests.total || count === 0)
-    throw new Error(
-      `${label}: expected only ${status}, got ${JSON.stringify(result.statusCodeStats)} with ${result.errors} errors`,
-    );
 }
 
 /** Fresh DPoP proofs (single use, valid for a minute) made just before the requests go out. */
