@@ -4,7 +4,6 @@
  * Run: pnpm --filter @tessera/protocol vectors  (then review the diff; vectors change only with the protocol)
  */
 import { writeFileSync } from "node:fs";
-import { issueCertificate } from "../src/card/certificate.ts";
 import { composePayload } from "../src/card/payload.ts";
 import { cardImageFromRead, cardRecords } from "../src/card/read.ts";
 import { sealSlot } from "../src/card/slot.ts";
@@ -13,14 +12,9 @@ import { type Operation, ROLE_CEILING } from "../src/domain/operation.ts";
 import { fromHex, toHex } from "../src/encoding/bytes.ts";
 import { signGrant } from "../src/grant/index.ts";
 import { jwksKeyFor, kidForVersion } from "../src/grant/keys.ts";
-import {
-  applyOperation,
-  type GrantScope,
-  type OperationRequest,
-  type TerminalCredentials,
-} from "../src/operations/apply.ts";
+import { applyOperation, type OperationRequest } from "../src/operations/apply.ts";
 import { HOUR, T0 } from "../src/testing/scheme.ts";
-import { seededKeyPair, seedOf } from "../src/testing/seeded-keys.ts";
+import { seededKeyPair, seededTerminal, seedOf } from "../src/testing/seeded-keys.ts";
 import { type VerifyContext, verifyCard } from "../src/verify/verify-card.ts";
 import { VirtualNtag } from "../src/virtual-card/index.ts";
 
@@ -42,40 +36,18 @@ async function main() {
     ops: readonly Operation[],
     opts: { keyVersion?: number; validFrom?: number; validHours?: number } = {},
   ) {
-    const device = await seededKeyPair(seedOf(seedByte));
     const keyVersion = opts.keyVersion ?? 1;
-    const validFrom = opts.validFrom ?? T0 - HOUR;
-    const validHours = opts.validHours ?? 24;
-    const certificate = await issueCertificate(
-      {
-        terminalNumber: number,
-        operations: ops,
-        validFrom,
-        validHours,
-        keyVersion,
-        publicKey: await exportPublicKeyRaw(device.publicKey),
-      },
-      backend.get(keyVersion)!.privateKey,
-    );
-    const credentials: TerminalCredentials = {
-      terminalId: `trm_${number}`,
+    const t = await seededTerminal({
       terminalNumber: number,
-      certificate,
-      deviceKey: device.privateKey,
-    };
-    const grant: GrantScope = {
-      grantId: `grt_${number}_1`,
-      grantSeq: 1,
+      seedByte,
       operations: ops,
-      limits: { perTransaction: 100_000, cumulativeValue: 1_000_000, cumulativeCount: 1000 },
-      notBefore: validFrom,
-      expiresAt: validFrom + validHours * HOUR,
-    };
+      backendKey: backend.get(keyVersion)!.privateKey,
+      ...opts,
+    });
     return {
-      credentials,
-      grant,
-      devicePublicKey: toHex(await exportPublicKeyRaw(device.publicKey)),
-      certificate: toHex(certificate),
+      ...t,
+      devicePublicKey: toHex(await exportPublicKeyRaw(t.devicePublicKey)),
+      certificate: toHex(t.credentials.certificate),
       seed: seedOf(seedByte),
     };
   }

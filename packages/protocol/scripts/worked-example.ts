@@ -6,7 +6,7 @@
  * Run: node packages/protocol/scripts/worked-example.ts [--write]  (--write replaces the section in the doc)
  */
 import { readFileSync, writeFileSync } from "node:fs";
-import { CERTIFICATE_BYTES, decodeCertificate, issueCertificate } from "../src/card/certificate.ts";
+import { CERTIFICATE_BYTES, decodeCertificate } from "../src/card/certificate.ts";
 import { GENESIS_CHAIN } from "../src/card/chain.ts";
 import {
   certificateOffset,
@@ -28,14 +28,9 @@ import {
 } from "../src/domain/operation.ts";
 import { concatBytes, equalBytes, fromHex, tag, toHex } from "../src/encoding/bytes.ts";
 import { verifyEventSignature } from "../src/events/index.ts";
-import {
-  applyOperation,
-  type GrantScope,
-  type OperationRequest,
-  type TerminalCredentials,
-} from "../src/operations/apply.ts";
-import { HOUR, T0 } from "../src/testing/scheme.ts";
-import { seededKeyPair, seedOf } from "../src/testing/seeded-keys.ts";
+import { applyOperation, type OperationRequest } from "../src/operations/apply.ts";
+import { T0 } from "../src/testing/scheme.ts";
+import { seededKeyPair, seededTerminal, seedOf } from "../src/testing/seeded-keys.ts";
 import { type VerifyContext, verifyCard } from "../src/verify/verify-card.ts";
 import { PAGE_SIZE, VirtualNtag } from "../src/virtual-card/index.ts";
 
@@ -82,36 +77,8 @@ async function main() {
   const context: VerifyContext = { keys, policy: { readableLayouts: [1], acceptedKeyVersions: [1] } };
   const policy = { balanceCap: 50_000, layouts: { write: 1 }, sessions: { required: false, entryFee: 0 } };
 
-  async function terminal(number: number, seedByte: number, ops: readonly Operation[]) {
-    const device = await seededKeyPair(seedOf(seedByte));
-    const validFrom = T0 - HOUR;
-    const certificate = await issueCertificate(
-      {
-        terminalNumber: number,
-        operations: ops,
-        validFrom,
-        validHours: 24,
-        keyVersion: 1,
-        publicKey: await exportPublicKeyRaw(device.publicKey),
-      },
-      backend.privateKey,
-    );
-    const credentials: TerminalCredentials = {
-      terminalId: `trm_${number}`,
-      terminalNumber: number,
-      certificate,
-      deviceKey: device.privateKey,
-    };
-    const grant: GrantScope = {
-      grantId: `grt_${number}_1`,
-      grantSeq: 1,
-      operations: ops,
-      limits: { perTransaction: 100_000, cumulativeValue: 1_000_000, cumulativeCount: 1000 },
-      notBefore: validFrom,
-      expiresAt: validFrom + 24 * HOUR,
-    };
-    return { credentials, grant, devicePublicKey: device.publicKey, seedByte };
-  }
+  const terminal = (number: number, seedByte: number, ops: readonly Operation[]) =>
+    seededTerminal({ terminalNumber: number, seedByte, operations: ops, backendKey: backend.privateKey });
   type Terminal = Awaited<ReturnType<typeof terminal>>;
   const station = await terminal(1, 0x11, ROLE_CEILING.station);
   const pos = await terminal(2, 0x12, ROLE_CEILING.pos);
