@@ -1,4 +1,7 @@
 // English messages: the source catalog whose keys every other language must translate.
+import { balanceEn } from "./balance.en.ts";
+import { consoleEn } from "./console.en.ts";
+import { terminalEn } from "./terminal.en.ts";
 
 export const en = {
   "language.name": "English",
@@ -30,50 +33,15 @@ export const en = {
   "principle.reconcile.body":
     "When terminals reconnect, each event is verified; clones, replays and tampering are flagged.",
 
-  "terminal.title": "Terminal",
-  "terminal.status": "Terminal status",
-  "terminal.connectivity": "Connection",
-  "terminal.connectivity.checking": "Checking…",
-  "terminal.connectivity.online": "Online",
-  "terminal.connectivity.offline": "Offline",
-  "terminal.connectivity.unreachable": "Backend unreachable",
-  "terminal.grant": "Grant",
-  "terminal.grant.none": "None yet",
-  "terminal.outbox": "Waiting to upload",
-  "terminal.outbox.empty": "Nothing waiting",
-  "terminal.lastCard": "Last card",
-  "terminal.lastCard.none": "No card yet",
-  "terminal.prompt": "Tap a card",
-  "terminal.notEnrolled": "This terminal is not set up yet",
-  "terminal.notEnrolledHint":
-    "An operator enrols it from the console with a one-time code. Enrolment arrives in a coming update.",
-  "terminal.exit": "Leave terminal mode",
-
-  "console.title": "Console",
-  "console.lead": "Run your card scheme: terminals, policy, keys, cards and reconciliation.",
-  "console.comingSoon": "Coming soon",
-  "console.section.dashboard": "Dashboard",
-  "console.section.finance": "Finance",
-  "console.section.terminals": "Terminals",
-  "console.section.cards": "Cards",
-  "console.section.policy": "Policy",
-  "console.section.keys": "Keys",
-  "console.section.denyList": "Deny list",
-  "console.section.flags": "Reconciliation flags",
-  "console.section.audit": "Audit log",
-
-  "balance.title": "Check my balance",
-  "balance.lead":
-    "Hold your Tessera card to the back of your phone. Nothing is sent anywhere: the card is read and checked right here.",
-  "balance.needsNfc": "Reading cards needs Chrome on an Android phone with NFC switched on.",
-  "balance.comingSoon": "Card reading arrives in a coming update.",
-
   "notFound.title": "Page not found",
   "notFound.body": "There is nothing at this address.",
   "notFound.home": "Go to the start page",
 
   "error.title": "Something went wrong",
   "error.retry": "Try again",
+  ...terminalEn,
+  ...consoleEn,
+  ...balanceEn,
 } as const;
 
 /** Every message key; a key missing from another catalog is a type error there. */

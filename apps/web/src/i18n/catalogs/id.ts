@@ -1,5 +1,8 @@
 // Bahasa Indonesia messages.
+import { balanceId } from "./balance.id.ts";
+import { consoleId } from "./console.id.ts";
 import type { MessageCatalog } from "./en.ts";
+import { terminalId } from "./terminal.id.ts";
 
 export const id: MessageCatalog = {
   "language.name": "Bahasa Indonesia",
@@ -31,48 +34,13 @@ export const id: MessageCatalog = {
   "principle.reconcile.body":
     "Saat terminal kembali terhubung, setiap kejadian diverifikasi; kloning, pemutaran ulang, dan manipulasi ditandai.",
 
-  "terminal.title": "Terminal",
-  "terminal.status": "Status terminal",
-  "terminal.connectivity": "Koneksi",
-  "terminal.connectivity.checking": "Memeriksa…",
-  "terminal.connectivity.online": "Daring",
-  "terminal.connectivity.offline": "Luring",
-  "terminal.connectivity.unreachable": "Server tidak terjangkau",
-  "terminal.grant": "Izin",
-  "terminal.grant.none": "Belum ada",
-  "terminal.outbox": "Menunggu diunggah",
-  "terminal.outbox.empty": "Tidak ada antrean",
-  "terminal.lastCard": "Kartu terakhir",
-  "terminal.lastCard.none": "Belum ada kartu",
-  "terminal.prompt": "Tempelkan kartu",
-  "terminal.notEnrolled": "Terminal ini belum disiapkan",
-  "terminal.notEnrolledHint":
-    "Operator mendaftarkannya dari konsol dengan kode sekali pakai. Pendaftaran hadir di pembaruan berikutnya.",
-  "terminal.exit": "Keluar dari mode terminal",
-
-  "console.title": "Konsol",
-  "console.lead": "Kelola skema kartu Anda: terminal, kebijakan, kunci, kartu, dan rekonsiliasi.",
-  "console.comingSoon": "Segera hadir",
-  "console.section.dashboard": "Dasbor",
-  "console.section.finance": "Keuangan",
-  "console.section.terminals": "Terminal",
-  "console.section.cards": "Kartu",
-  "console.section.policy": "Kebijakan",
-  "console.section.keys": "Kunci",
-  "console.section.denyList": "Daftar tolak",
-  "console.section.flags": "Tanda rekonsiliasi",
-  "console.section.audit": "Log audit",
-
-  "balance.title": "Cek saldo saya",
-  "balance.lead":
-    "Tempelkan kartu Tessera ke bagian belakang ponsel Anda. Tidak ada yang dikirim ke mana pun: kartu dibaca dan diperiksa di sini.",
-  "balance.needsNfc": "Membaca kartu memerlukan Chrome di ponsel Android dengan NFC menyala.",
-  "balance.comingSoon": "Pembacaan kartu hadir di pembaruan berikutnya.",
-
   "notFound.title": "Halaman tidak ditemukan",
   "notFound.body": "Tidak ada apa pun di alamat ini.",
   "notFound.home": "Ke halaman awal",
 
   "error.title": "Terjadi kesalahan",
   "error.retry": "Coba lagi",
+  ...terminalId,
+  ...consoleId,
+  ...balanceId,
 };
