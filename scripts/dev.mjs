@@ -67,7 +67,7 @@ if (seed.status !== 0)
   log(`warning: scripts/seed-demo.mjs failed (${seed.status}); the system runs without demo data`);
 
 const rows = [
-  ["web app", `${stack.urls.web}/`],
+  ["web app", `http://localhost:${ports.web}/`],
   ["policy API", `${stack.urls.policy}/docs`],
   ["grants API", `${stack.urls.grants}/docs`],
   ["reconciliation API", `${stack.urls.reconciliation}/docs`],

@@ -165,6 +165,8 @@ export async function startStack({
       BOOTSTRAP_ADMIN_TOKEN: adminToken.value,
       KEY_ENCRYPTION_KEY: keyEncryptionKey.value,
       ...(webOrigins.length ? { ALLOWED_ORIGINS: webOrigins.join(",") } : {}),
+      // Passkeys are bound to a domain, never an IP address: the console is used at http://localhost:<web port>.
+      ...(ports.web ? { WEBAUTHN_ORIGINS: `http://localhost:${ports.web}` } : {}),
       ...vars,
     };
     // One after another: wrangler processes started at the same instant can collide on an internal socket.
@@ -188,9 +190,12 @@ export async function startStack({
     }
     if (web) {
       log(`starting web on ${urlOf(ports.web)}`);
-      env.VITE_POLICY_URL = urlOf(ports.policy);
-      env.VITE_GRANTS_URL = urlOf(ports.grants);
-      env.VITE_RECONCILIATION_URL = urlOf(ports.reconciliation);
+      // The app calls the Workers on `localhost`, the console's own site: passkeys cannot use an IP address,
+      // and the SameSite=Strict session cookie only travels between pages and APIs of one site.
+      const browserUrlOf = (port) => `http://localhost:${port}`;
+      env.VITE_POLICY_URL = browserUrlOf(ports.policy);
+      env.VITE_GRANTS_URL = browserUrlOf(ports.grants);
+      env.VITE_RECONCILIATION_URL = browserUrlOf(ports.reconciliation);
       const entry = start(
         "web",
         "pnpm",

@@ -36,9 +36,9 @@ describe("deployable build", () => {
     expect(directives.get("connect-src")).toEqual(
       expect.arrayContaining([
         "'self'",
-        "http://127.0.0.1:8781",
-        "http://127.0.0.1:8782",
-        "http://127.0.0.1:8783",
+        "http://localhost:8781",
+        "http://localhost:8782",
+        "http://localhost:8783",
       ]),
     );
     expect(directives.get("frame-ancestors")).toEqual(["'none'"]);

@@ -30,7 +30,7 @@ describe("content security policy", () => {
         });
       });
       // Neither request needs to succeed: a refused connection is not a policy violation.
-      await fetch("http://127.0.0.1:8782/healthz", { mode: "no-cors" }).catch(() => undefined);
+      await fetch("http://localhost:8782/healthz", { mode: "no-cors" }).catch(() => undefined);
       await fetch("https://elsewhere.example/collect", { mode: "no-cors" }).catch(() => undefined);
       await otherOriginBlocked;
       return seen;

@@ -4,9 +4,9 @@ import { DEFAULT_WORKER_URLS, resolveWorkerUrls, workerOrigins } from "./worker-
 describe("Worker base URLs", () => {
   it("defaults to the local dev Workers", () => {
     expect(resolveWorkerUrls({})).toEqual({
-      policy: "http://127.0.0.1:8781",
-      grants: "http://127.0.0.1:8782",
-      reconciliation: "http://127.0.0.1:8783",
+      policy: "http://localhost:8781",
+      grants: "http://localhost:8782",
+      reconciliation: "http://localhost:8783",
     });
   });
 

@@ -7,9 +7,9 @@ export type WorkerUrls = Readonly<Record<WorkerName, string>>;
 
 /** Where `pnpm dev` starts each Worker locally (see scripts/dev.mjs). */
 export const DEFAULT_WORKER_URLS: WorkerUrls = {
-  policy: "http://127.0.0.1:8781",
-  grants: "http://127.0.0.1:8782",
-  reconciliation: "http://127.0.0.1:8783",
+  policy: "http://localhost:8781",
+  grants: "http://localhost:8782",
+  reconciliation: "http://localhost:8783",
 };
 
 /** The environment variable that overrides each Worker's base URL at build time. */

@@ -14,8 +14,18 @@ export interface BrowserSession {
   close(): Promise<void>;
 }
 
-export async function openBrowser(): Promise<BrowserSession> {
-  const profileDir = await mkdtemp(join(tmpdir(), "tessera-chromium-"));
+export interface OpenBrowserOptions {
+  /**
+   * A profile to open (and keep when closing), so a later openBrowser({ profileDir }) is the same browser
+   * coming back: IndexedDB, service worker and caches intact, as a kiosk restarting. Without it, a throwaway
+   * profile is made and removed on close.
+   */
+  profileDir?: string;
+}
+
+export async function openBrowser(options: OpenBrowserOptions = {}): Promise<BrowserSession> {
+  const keepProfile = options.profileDir !== undefined;
+  const profileDir = options.profileDir ?? (await mkdtemp(join(tmpdir(), "tessera-chromium-")));
   const context = await chromium.launchPersistentContext(profileDir, {
     executablePath: process.env.TESSERA_CHROMIUM ?? "/usr/bin/chromium",
     headless: true,
@@ -48,7 +58,7 @@ export async function openBrowser(): Promise<BrowserSession> {
     errors,
     async close() {
       await context.close();
-      await rm(profileDir, { recursive: true, force: true });
+      if (!keepProfile) await rm(profileDir, { recursive: true, force: true });
     },
   };
 }

@@ -1,0 +1,99 @@
+// The browser end-to-end stack: the three Workers on local D1/KV (fresh state, migrations applied) on free
+// ports, and dist/client served the way Pages serves it. The built app calls the Worker URLs baked in at build
+// time (http://localhost:8781-8783 unless VITE_*_URL said otherwise); `connect` sends those calls to this
+// stack instead, inside the browser, so the page, its Content-Security-Policy and its CORS requests are exactly
+// what production sees, and `context.setOffline(true)` still cuts the terminal off.
+import { mkdtemp, rm } from "node:fs/promises";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { BrowserContext } from "playwright-core";
+import { startStack } from "../../../../scripts/lib/local-stack.mjs";
+import { DEFAULT_WORKER_URLS, type WorkerName } from "../../src/config/worker-urls.ts";
+import { requireBuild } from "./dist.ts";
+import { startPagesServer } from "./pages-server.ts";
+
+export interface E2EStack {
+  /** The stack's real base URLs, for calls made from the test itself (seeding, ledger checks). */
+  urls: Readonly<Record<WorkerName, string>>;
+  /** The bootstrap admin bearer token: `Authorization: Bearer <adminToken>`. */
+  adminToken: string;
+  /** Where the app is served: a `localhost` origin, since passkeys cannot be used on an IP address. */
+  webUrl: string;
+  /** Routes the app's built-in Worker URLs to this stack for every page of `context`. Call once per context. */
+  connect(context: BrowserContext): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const WORKERS = Object.keys(DEFAULT_WORKER_URLS) as WorkerName[];
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export async function startE2EStack(): Promise<E2EStack> {
+  const pages = await startPagesServer(requireBuild());
+  const webUrl = pages.origin.replace("127.0.0.1", "localhost");
+  const stateDir = await mkdtemp(join(tmpdir(), "tessera-e2e-"));
+  const ports = {
+    policy: await freePort(),
+    grants: await freePort(),
+    reconciliation: await freePort(),
+  };
+  let stack: Awaited<ReturnType<typeof startStack>>;
+  try {
+    stack = await startStack({
+      stateDir,
+      ports,
+      vars: {
+        ALLOWED_ORIGINS: [webUrl, pages.origin].join(","),
+        WEBAUTHN_ORIGINS: webUrl,
+        WEBAUTHN_RP_ID: "localhost",
+      },
+      quiet: true,
+      log: () => {},
+    });
+  } catch (error) {
+    await pages.close();
+    await rm(stateDir, { recursive: true, force: true });
+    throw error;
+  }
+
+  // Built-in base URL (origin, no trailing slash) → this stack's base URL, for both spellings of loopback.
+  const rewrites = new Map<string, string>();
+  for (const worker of WORKERS) {
+    const builtIn = new URL(DEFAULT_WORKER_URLS[worker]);
+    const target = `http://localhost:${ports[worker]}`;
+    rewrites.set(`http://localhost:${builtIn.port}`, target);
+    rewrites.set(`http://127.0.0.1:${builtIn.port}`, target);
+  }
+
+  return {
+    urls: stack.urls,
+    adminToken: stack.adminToken,
+    webUrl,
+    async connect(context) {
+      await context.route(
+        (url) => rewrites.has(url.origin),
+        (route) => {
+          const url = new URL(route.request().url());
+          const target = rewrites.get(url.origin);
+          return route.continue(target ? { url: `${target}${url.pathname}${url.search}` } : undefined);
+        },
+      );
+    },
+    async stop() {
+      await stack.stop();
+      await pages.close();
+      await rm(stateDir, { recursive: true, force: true });
+    },
+  };
+}
