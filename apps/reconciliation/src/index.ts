@@ -9,6 +9,7 @@ import { cardRoutes } from "./routes/cards/index.ts";
 import { flagRoutes } from "./routes/flags/index.ts";
 import { metaRoutes } from "./routes/meta/index.ts";
 import { reportRoutes } from "./routes/reports/index.ts";
+import { statsRoutes } from "./routes/stats/index.ts";
 import { terminalRoutes } from "./routes/terminals/index.ts";
 import { topupRoutes } from "./routes/topups/index.ts";
 import { runSweep } from "./scheduled.ts";
@@ -34,6 +35,7 @@ app.route("/v1", flagRoutes);
 app.route("/v1", terminalRoutes);
 app.route("/v1", reportRoutes);
 app.route("/v1", auditRoutes);
+app.route("/v1", statsRoutes);
 app.route("/", benchRoutes);
 
 export { app };

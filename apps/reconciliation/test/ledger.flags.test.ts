@@ -291,6 +291,24 @@ describe("flags raised by constructed scenarios", () => {
     expect(resultFor(result, debit.event)).toMatchObject({ status: "flagged", flags: ["clock_skew"] });
   });
 
+  it("judges an event by the policy version its grant names, not today's", async () => {
+    const scheme = await testScheme();
+    const station = await setupTerminal("trm_station_a");
+    // Policy version 7 (the stand-in's) allows three hours of clock skew; today's allows five minutes.
+    const pos = await setupTerminal("trm_pos_c", { grant: { pv: 7 } });
+    const issued = await issueCard(scheme, station, { topup: 1_000 });
+    const debit = await tap(
+      scheme,
+      pos,
+      issued.card,
+      { op: "debit", amount: 100 },
+      { now: nowSeconds() + 2 * HOUR },
+    );
+    await uploadOk(station, issued.events);
+    const result = await uploadOk(pos, [debit.event]);
+    expect(resultFor(result, debit.event)).toEqual({ eventId: debit.event.id, status: "accepted" });
+  });
+
   it("missing_events: a counter that never arrived within policy's window", async () => {
     const scheme = await testScheme();
     const then = nowSeconds() - 2 * DAY;

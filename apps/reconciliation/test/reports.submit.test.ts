@@ -1,6 +1,7 @@
 /** Terminal reports: 202 at once, stored after the answer, latest per terminal and history queryable. */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { forgetRememberedProofs } from "../src/kv/replay-store.ts";
 import { runSweep } from "../src/scheduled.ts";
 import { call, getJson, ORIGIN, terminalHeaders } from "./support/http.ts";
 import { DAY, nowSeconds, setupTerminal, type TerminalSetup } from "./support/scheme.ts";
@@ -16,12 +17,15 @@ function report(terminalId: string, outboxDepth: number) {
   };
 }
 
-async function send(setup: TerminalSetup, body: unknown) {
+async function send(setup: TerminalSetup, body: unknown, headers?: Record<string, string>) {
   const url = `${ORIGIN}/v1/reports`;
   return call(
     new Request(url, {
       method: "POST",
-      headers: { ...(await terminalHeaders(setup, "POST", url)), "Content-Type": "application/json" },
+      headers: {
+        ...(headers ?? (await terminalHeaders(setup, "POST", url))),
+        "Content-Type": "application/json",
+      },
       body: JSON.stringify(body),
     }),
   );
@@ -56,6 +60,23 @@ describe("terminal reports", () => {
     const gate = await setupTerminal("trm_gate_a");
     expect((await send(gate, report("trm_pos_a", 1))).status).toBe(403);
     expect((await send(gate, { ...report("trm_gate_a", 1), outboxDepth: -1 })).status).toBe(422);
+  });
+
+  it("refuses a replayed DPoP proof, whether this isolate or only KV remembers it", async () => {
+    const gate = await setupTerminal("trm_gate_a");
+    const headers = await terminalHeaders(gate, "POST", `${ORIGIN}/v1/reports`);
+    expect((await send(gate, report("trm_gate_a", 2), headers)).status).toBe(202);
+    const again = await send(gate, report("trm_gate_a", 2), headers);
+    expect(again.status).toBe(401);
+    expect(((await again.json()) as { code: string }).code).toBe("dpop_replayed");
+    // Another isolate knows the proof only from KV, written after the first answer.
+    const stored = `dpop:${JSON.parse(atob(headers.DPoP.split(".")[1]!.replace(/-/g, "+").replace(/_/g, "/"))).jti}`;
+    for (let attempt = 0; attempt < 50 && (await env.RECON_KV.get(stored)) === null; attempt++)
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    forgetRememberedProofs();
+    const elsewhere = await send(gate, report("trm_gate_a", 2), headers);
+    expect(elsewhere.status).toBe(401);
+    expect(((await elsewhere.json()) as { code: string }).code).toBe("dpop_replayed");
   });
 
   it("drops reports older than policy.reports.retentionDays in the hourly sweep", async () => {

@@ -7,8 +7,20 @@ import { env } from "cloudflare:workers";
 import { seedCredential, walkRouteAccess } from "@tessera/service-kit";
 import { describe, expect, it } from "vitest";
 import { app } from "../src/index.ts";
-import { BENCH_FLOOR_ACCEPTED_PATH, BENCH_FLOOR_BATCH_PATH } from "../src/routes/bench/floor.ts";
+import {
+  BENCH_FLOOR_ACCEPTED_PATH,
+  BENCH_FLOOR_BATCH_PATH,
+  BENCH_FLOOR_EVENTS_PATH,
+  BENCH_FLOOR_SEED_PATH,
+} from "../src/routes/bench/floor.ts";
 import { call, ORIGIN } from "./support/http.ts";
+
+const FLOORS = [
+  BENCH_FLOOR_BATCH_PATH,
+  BENCH_FLOOR_ACCEPTED_PATH,
+  BENCH_FLOOR_SEED_PATH,
+  BENCH_FLOOR_EVENTS_PATH,
+];
 
 describe("route access", () => {
   it("walks the route table of the deployed Worker", async () => {
@@ -28,7 +40,7 @@ describe("route access", () => {
       fetch: call,
       credential: async (spec) => (await seedCredential(env.AUTH_KV, spec)).headers,
       routes: app.routes,
-      undocumented: ["/openapi.json", "/docs", BENCH_FLOOR_BATCH_PATH, BENCH_FLOOR_ACCEPTED_PATH],
+      undocumented: ["/openapi.json", "/docs", ...FLOORS],
       origin: ORIGIN,
     });
     expect(report.failures).toEqual([]);
@@ -38,8 +50,10 @@ describe("route access", () => {
   });
 
   it("keeps the benchmark floors closed unless BENCH_FLOOR is 1", async () => {
-    for (const path of [BENCH_FLOOR_BATCH_PATH, BENCH_FLOOR_ACCEPTED_PATH]) {
-      const response = await call(new Request(`${ORIGIN}${path}`, { method: "POST", body: '{"events":[]}' }));
+    for (const path of FLOORS) {
+      const response = await call(
+        new Request(`${ORIGIN}${path}`, { method: "POST", body: '{"events":[],"from":0,"count":1000}' }),
+      );
       expect(response.status, path).toBe(404);
     }
   });

@@ -1,5 +1,5 @@
 /** The `cards` table: each card's reconciled head, rewritten by every upload that touches the card. */
-import type { CardLedger } from "../ledger/index.ts";
+import type { CardLedger, LedgerTail } from "../ledger/index.ts";
 
 export interface CardRow {
   card_id: string;
@@ -13,9 +13,22 @@ export interface CardRow {
   open_gaps: number;
   last_written_at: number;
   updated_at: number;
+  /** The ledger tail as JSON, or null when the next upload must recompute the card in full. */
+  tail: string | null;
 }
 
-export function cardRowOf(ledger: CardLedger, updatedAt: number): CardRow {
+/** What an upload reads of a card before it decides how to bring its ledger up to date. */
+export interface CardTailRow {
+  card_id: string;
+  event_count: number;
+  tail: string | null;
+}
+
+export function cardRowOf(
+  ledger: Omit<CardLedger, "entries" | "flags">,
+  updatedAt: number,
+  tail: LedgerTail | null,
+): CardRow {
   return {
     card_id: ledger.cardId,
     balance: ledger.balance,
@@ -28,6 +41,7 @@ export function cardRowOf(ledger: CardLedger, updatedAt: number): CardRow {
     open_gaps: ledger.gaps.length,
     last_written_at: ledger.lastWrittenAt,
     updated_at: updatedAt,
+    tail: tail ? JSON.stringify(tail) : null,
   };
 }
 
@@ -37,17 +51,48 @@ export function cardStore(db: D1Database) {
       return db
         .prepare(
           `INSERT INTO cards (card_id, balance, counter, chain, status, head_event_id, issued, event_count,
-             open_gaps, last_written_at, updated_at)
+             open_gaps, last_written_at, updated_at, tail)
            SELECT value ->> '$.card_id', value ->> '$.balance', value ->> '$.counter', value ->> '$.chain',
              value ->> '$.status', value ->> '$.head_event_id', value ->> '$.issued', value ->> '$.event_count',
-             value ->> '$.open_gaps', value ->> '$.last_written_at', value ->> '$.updated_at'
+             value ->> '$.open_gaps', value ->> '$.last_written_at', value ->> '$.updated_at', value ->> '$.tail'
            FROM json_each(?1) WHERE true
            ON CONFLICT (card_id) DO UPDATE SET balance = excluded.balance, counter = excluded.counter,
              chain = excluded.chain, status = excluded.status, head_event_id = excluded.head_event_id,
              issued = excluded.issued, event_count = excluded.event_count, open_gaps = excluded.open_gaps,
-             last_written_at = excluded.last_written_at, updated_at = excluded.updated_at`,
+             last_written_at = excluded.last_written_at, updated_at = excluded.updated_at, tail = excluded.tail`,
         )
         .bind(JSON.stringify(rows));
+    },
+
+    /** Booked-event counts and tails of these cards; a card with no row has no booked event yet. */
+    async tails(cardIds: readonly string[]): Promise<Map<string, CardTailRow>> {
+      if (cardIds.length === 0) return new Map();
+      const { results } = await db
+        .prepare(
+          "SELECT card_id, event_count, tail FROM cards WHERE card_id IN (SELECT value FROM json_each(?))",
+        )
+        .bind(JSON.stringify(cardIds))
+        .all<CardTailRow>();
+      return new Map(results.map((row) => [row.card_id, row]));
+    },
+
+    /**
+     * Aborts the enclosing batch (a CHECK failure rolls it all back) when any of these cards no longer holds
+     * the number of booked events the upload computed from: another upload changed it in between. Every
+     * write of booked events rewrites the card's row with its count in the same batch, so the count moves
+     * with every change.
+     */
+    guardStatement(expected: readonly { cardId: string; count: number }[]): D1PreparedStatement {
+      return db
+        .prepare(
+          `INSERT INTO upload_guard (ok)
+           SELECT 0 WHERE EXISTS (
+             SELECT 1 FROM json_each(?1) AS j
+             WHERE coalesce((SELECT event_count FROM cards WHERE card_id = j.value ->> '$.cardId'), 0)
+               != j.value ->> '$.count'
+           )`,
+        )
+        .bind(JSON.stringify(expected));
     },
 
     async get(cardId: string): Promise<CardRow | null> {

@@ -124,23 +124,6 @@ export function eventStore(db: D1Database) {
         .bind(JSON.stringify(rows), batchId, receivedAt);
     },
 
-    /**
-     * Aborts the enclosing batch (a CHECK failure rolls it all back) when any of these cards no longer has
-     * the number of booked events the upload read: another upload changed it in between.
-     */
-    guardStatement(expected: readonly { cardId: string; count: number }[]): D1PreparedStatement {
-      return db
-        .prepare(
-          `INSERT INTO upload_guard (ok)
-           SELECT 0 WHERE EXISTS (
-             SELECT 1 FROM json_each(?1) AS j
-             WHERE (SELECT count(*) FROM events AS e WHERE e.booked = 1 AND e.card_id = j.value ->> '$.cardId')
-               != j.value ->> '$.count'
-           )`,
-        )
-        .bind(JSON.stringify(expected));
-    },
-
     async forBatch(batchId: string): Promise<{ id: string; booked: number; reject_code: string | null }[]> {
       const { results } = await db
         .prepare("SELECT id, booked, reject_code FROM events WHERE batch_id = ? ORDER BY rowid")

@@ -76,6 +76,15 @@ export function flagStore(db: D1Database) {
       return results;
     },
 
+    async byIds(ids: readonly string[]): Promise<FlagRow[]> {
+      if (ids.length === 0) return [];
+      const { results } = await db
+        .prepare("SELECT * FROM flags WHERE id IN (SELECT value FROM json_each(?))")
+        .bind(JSON.stringify(ids))
+        .all<FlagRow>();
+      return results;
+    },
+
     /**
      * Inserts new flags open; updates known ones in place (a withdrawn one that applies again reopens,
      * a resolved one stays resolved).

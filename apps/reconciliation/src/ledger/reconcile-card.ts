@@ -25,6 +25,7 @@ import type {
   LedgerFlag,
   LedgerGap,
   Settlement,
+  TopupAuthorisation,
 } from "./types.ts";
 import { expectedBalanceAfter, isoDate, spentBy, utcDay, utcWeek } from "./value.ts";
 
@@ -52,13 +53,8 @@ export function reconcileCard(cardId: string, input: readonly LedgerEvent[], ctx
   const events = [...input].sort((a, b) => byString(a.eventId, b.eventId));
   const window = ctx.policy.missingEventWindowSeconds;
   const flags = new Map<string, LedgerFlag>();
-  const raise = (flag: Omit<LedgerFlag, "cardId">) => {
-    flags.set(flag.key, {
-      ...flag,
-      cardId,
-      eventIds: unique(flag.eventIds),
-      terminalIds: unique(flag.terminalIds),
-    });
+  const raise = (flag: RaisedFlag) => {
+    flags.set(flag.key, ledgerFlag(cardId, flag));
   };
 
   // States, keyed by chain head; several events naming one state are one state (counted once).
@@ -156,194 +152,20 @@ export function reconcileCard(cardId: string, input: readonly LedgerEvent[], ctx
   }
 
   function checkIssue(node: StateNode): void {
-    const e = node.event;
-    if (e.op !== "issue" && e.op !== "reissue") {
-      raise({
-        key: `chain_break:${cardId}:${e.eventId}`,
-        kind: "chain_break",
-        eventIds: [e.eventId],
-        terminalIds: [e.terminalId],
-        counter: e.counterAfter,
-        amount: null,
-        detail: `A ${e.op} chains from the genesis head, which only an issue may do.`,
-      });
-    }
-    if (e.op === "issue" && (e.balanceAfter !== 0 || e.counterAfter !== 1)) {
-      raise({
-        key: `balance_break:${cardId}:${e.eventId}`,
-        kind: "balance_break",
-        eventIds: [e.eventId],
-        terminalIds: [e.terminalId],
-        counter: e.counterAfter,
-        amount: e.balanceAfter,
-        detail: `Issued at counter ${e.counterAfter} with a balance of ${e.balanceAfter}; a card is issued empty at counter 1 and value enters only by top-ups.`,
-      });
-    }
+    for (const flag of issueFlags(cardId, node.event)) raise(flag);
   }
 
   function checkEdge(parent: StateNode, node: StateNode): void {
-    const p = parent.event;
-    const e = node.event;
-    const terminals = [p.terminalId, e.terminalId];
-    const step = e.counterAfter - p.counterAfter;
-    const chainProblems: string[] = [];
-    if (!(step === 1 || (step === 2 && (e.recovered || e.op === "reissue"))))
-      chainProblems.push(`the counter moves from ${p.counterAfter} to ${e.counterAfter}`);
-    if (e.counterBefore !== p.counterAfter)
-      chainProblems.push(
-        `the terminal reported counter ${e.counterBefore} before, the card held ${p.counterAfter}`,
-      );
-    if (chainProblems.length > 0) {
-      raise({
-        key: `chain_break:${cardId}:${e.eventId}`,
-        kind: "chain_break",
-        eventIds: [p.eventId, e.eventId],
-        terminalIds: terminals,
-        counter: e.counterAfter,
-        amount: null,
-        detail: `History does not chain: ${chainProblems.join("; ")}.`,
-      });
-    }
-    const expected = expectedBalanceAfter(e.op, p.balanceAfter, e.amount);
-    const valueProblems: string[] = [];
-    if (expected === undefined)
-      valueProblems.push(`a ${e.op} of ${e.amount} cannot follow an existing state`);
-    else if (expected !== e.balanceAfter)
-      valueProblems.push(
-        `${p.balanceAfter} ${e.op} ${e.amount} should leave ${expected}, the card was written with ${e.balanceAfter}`,
-      );
-    if (e.balanceBefore !== null && e.balanceBefore !== p.balanceAfter)
-      valueProblems.push(
-        `the terminal reported a balance of ${e.balanceBefore} before, the card held ${p.balanceAfter}`,
-      );
-    if (valueProblems.length > 0) {
-      raise({
-        key: `balance_break:${cardId}:${e.eventId}`,
-        kind: "balance_break",
-        eventIds: [p.eventId, e.eventId],
-        terminalIds: terminals,
-        counter: e.counterAfter,
-        amount: expected === undefined ? e.balanceAfter : Math.abs(e.balanceAfter - expected),
-        detail: `Value is not conserved: ${valueProblems.join("; ")}.`,
-      });
-    }
-    if (p.status !== "active" && e.op !== "reissue") {
-      raise({
-        key: `out_of_scope:${cardId}:${e.eventId}:over-blocked`,
-        kind: "out_of_scope",
-        eventIds: [p.eventId, e.eventId],
-        terminalIds: terminals,
-        counter: e.counterAfter,
-        amount: e.amount,
-        detail: `A ${e.op} was written over a card blocked (${p.status}) at counter ${p.counterAfter}; a blocked card is read-only.`,
-      });
-    }
+    for (const flag of edgeFlags(cardId, parent.event, node.event)) raise(flag);
   }
 
   // Event-level anomalies found on arrival, for every event (same-state reports included).
-  for (const event of events) {
-    for (const flag of event.eventFlags) {
-      raise({
-        key: `${flag.kind}:${event.eventId}`,
-        kind: flag.kind,
-        eventIds: [event.eventId],
-        terminalIds: [event.terminalId],
-        counter: event.counterAfter,
-        amount: flag.amount ?? null,
-        detail: flag.detail,
-      });
-    }
-  }
+  for (const event of events) for (const flag of arrivalFlags(event)) raise(flag);
 
-  checkTopups();
-  checkSpendingLimits();
-
-  function checkTopups(): void {
-    const usedBy = new Map<string, string>();
-    for (const node of [...nodes.values()].sort(byCounterThenChain)) {
-      const e = node.event;
-      if (e.op !== "topup") continue;
-      const auth = e.authorisationId ? ctx.authorisations.get(e.authorisationId) : undefined;
-      let problem: string | undefined;
-      if (!e.authorisationId) problem = "it names no online authorisation";
-      else if (!auth) problem = `authorisation ${e.authorisationId} does not exist`;
-      else if (auth.cardId !== cardId)
-        problem = `authorisation ${e.authorisationId} is for card ${auth.cardId}`;
-      else if (auth.amount !== e.amount)
-        problem = `authorisation ${e.authorisationId} is for ${auth.amount}, the card was topped up by ${e.amount}`;
-      else if (usedBy.has(auth.authorisationId))
-        problem = `authorisation ${e.authorisationId} was already used by event ${usedBy.get(auth.authorisationId)}`;
-      if (auth && !usedBy.has(auth.authorisationId) && problem === undefined)
-        usedBy.set(auth.authorisationId, e.eventId);
-      if (problem) {
-        raise({
-          key: `topup_unauthorised:${cardId}:${e.eventId}`,
-          kind: "topup_unauthorised",
-          eventIds: [e.eventId],
-          terminalIds: [e.terminalId],
-          counter: e.counterAfter,
-          amount: e.amount,
-          detail: `Top-up of ${e.amount} not matched to an authorisation: ${problem}.`,
-        });
-      }
-    }
-  }
-
-  function checkSpendingLimits(): void {
-    const periods: {
-      kind: FlagKind;
-      limit: number;
-      period: (at: number) => number;
-      name: (p: number) => string;
-    }[] = [
-      {
-        kind: "over_daily_limit",
-        limit: ctx.policy.cardLimits.daily,
-        period: utcDay,
-        name: (d) => isoDate(d),
-      },
-      {
-        kind: "over_weekly_limit",
-        limit: ctx.policy.cardLimits.weekly,
-        period: utcWeek,
-        name: (w) => `the week of ${isoDate(w * 7 - 3)}`,
-      },
-    ];
-    const spending = [...nodes.values()]
-      .map((node) => node.event)
-      .filter((e) => spentBy(e.op, e.amount) > 0)
-      .sort(
-        (a, b) =>
-          a.writtenAt - b.writtenAt || a.counterAfter - b.counterAfter || byString(a.eventId, b.eventId),
-      );
-    for (const { kind, limit, period, name } of periods) {
-      const byPeriod = new Map<number, LedgerEvent[]>();
-      for (const e of spending) {
-        const key = period(e.writtenAt);
-        const list = byPeriod.get(key);
-        if (list) list.push(e);
-        else byPeriod.set(key, [e]);
-      }
-      for (const [key, spent] of byPeriod) {
-        let total = 0;
-        const over: LedgerEvent[] = [];
-        for (const e of spent) {
-          total += spentBy(e.op, e.amount);
-          if (total > limit) over.push(e);
-        }
-        if (over.length === 0) continue;
-        raise({
-          key: `${kind}:${cardId}:${key}`,
-          kind,
-          eventIds: over.map((e) => e.eventId),
-          terminalIds: over.map((e) => e.terminalId),
-          counter: over[0]!.counterAfter,
-          amount: total,
-          detail: `Spent ${total} on ${name(key)}, over the card limit of ${limit}.`,
-        });
-      }
-    }
-  }
+  const topupOrder = [...nodes.values()].sort(byCounterThenChain).map((node) => node.event);
+  for (const flag of matchTopups(cardId, topupOrder, ctx.authorisations, new Map()).flags) raise(flag);
+  const spending = [...nodes.values()].map((node) => node.event);
+  for (const flag of spendingLimits(cardId, spending, ctx.policy.cardLimits).flags) raise(flag);
 
   // --- The followed path ----------------------------------------------------------------------------
   const settlement = new Map<string, Settlement>();
@@ -463,15 +285,14 @@ export function reconcileCard(cardId: string, input: readonly LedgerEvent[], ctx
         detail: `Counter(s) ${fromCounter}${toCounter > fromCounter ? `–${toCounter}` : ""} never arrived within ${window} s; balances across the gap are unchecked.`,
       });
     } else {
-      raise({
-        key: `chain_break:${cardId}:${e.eventId}`,
-        kind: "chain_break",
-        eventIds: [head.event.eventId, e.eventId],
-        terminalIds: [head.event.terminalId, e.terminalId],
-        counter: e.counterAfter,
-        amount: null,
-        detail: `History does not chain: counter ${e.counterAfter} was written over a state at counter ${parentCounter} that is not the card's.`,
-      });
+      raise(
+        chainBreak(
+          cardId,
+          e,
+          [head.event],
+          `History does not chain: counter ${e.counterAfter} was written over a state at counter ${parentCounter} that is not the card's.`,
+        ),
+      );
     }
   }
 
@@ -489,15 +310,14 @@ export function reconcileCard(cardId: string, input: readonly LedgerEvent[], ctx
       });
       mark(root, "pending");
     } else {
-      raise({
-        key: `chain_break:${cardId}:${e.eventId}`,
-        kind: "chain_break",
-        eventIds: [e.eventId],
-        terminalIds: [e.terminalId],
-        counter: e.counterAfter,
-        amount: null,
-        detail: `State at counter ${e.counterAfter} was written over a state the card's history does not hold.`,
-      });
+      raise(
+        chainBreak(
+          cardId,
+          e,
+          [],
+          `State at counter ${e.counterAfter} was written over a state the card's history does not hold.`,
+        ),
+      );
       mark(root, "forked");
     }
   }
@@ -552,4 +372,223 @@ export function reconcileCard(cardId: string, input: readonly LedgerEvent[], ctx
 /** A write over a recovered card skips one counter so the state that may have been lost keeps its number. */
 function isTearRecovery(node: StateNode, parent: StateNode): boolean {
   return node.event.recovered && node.event.counterAfter === parent.event.counterAfter + 2;
+}
+
+/** A flag as the checks raise it, before it is tied to its card. */
+export type RaisedFlag = Omit<LedgerFlag, "cardId">;
+
+/** A raised flag as stored: on its card, with its events and terminals in one order whatever raised it. */
+export function ledgerFlag(cardId: string, flag: RaisedFlag): LedgerFlag {
+  return { ...flag, cardId, eventIds: unique(flag.eventIds), terminalIds: unique(flag.terminalIds) };
+}
+
+/**
+ * The one way a `chain_break` is written: keyed by the event whose state does not chain, naming the events
+ * it was checked against first. Two reasons for one event (an edge that does not chain, a parent that is
+ * not the card's) therefore land on the same flag.
+ */
+function chainBreak(
+  cardId: string,
+  e: LedgerEvent,
+  against: readonly LedgerEvent[],
+  detail: string,
+): RaisedFlag {
+  return {
+    key: `chain_break:${cardId}:${e.eventId}`,
+    kind: "chain_break",
+    eventIds: [...against.map((x) => x.eventId), e.eventId],
+    terminalIds: [...against.map((x) => x.terminalId), e.terminalId],
+    counter: e.counterAfter,
+    amount: null,
+    detail,
+  };
+}
+
+/** Checks on a state written over the genesis head: only an issue may, and a card is issued empty. */
+export function issueFlags(cardId: string, e: LedgerEvent): RaisedFlag[] {
+  const flags: RaisedFlag[] = [];
+  if (e.op !== "issue" && e.op !== "reissue")
+    flags.push(
+      chainBreak(cardId, e, [], `A ${e.op} chains from the genesis head, which only an issue may do.`),
+    );
+  if (e.op === "issue" && (e.balanceAfter !== 0 || e.counterAfter !== 1)) {
+    flags.push({
+      key: `balance_break:${cardId}:${e.eventId}`,
+      kind: "balance_break",
+      eventIds: [e.eventId],
+      terminalIds: [e.terminalId],
+      counter: e.counterAfter,
+      amount: e.balanceAfter,
+      detail: `Issued at counter ${e.counterAfter} with a balance of ${e.balanceAfter}; a card is issued empty at counter 1 and value enters only by top-ups.`,
+    });
+  }
+  return flags;
+}
+
+/** Checks on one edge of the card's state tree: counters step, value is conserved, blocked cards stay read-only. */
+export function edgeFlags(cardId: string, p: LedgerEvent, e: LedgerEvent): RaisedFlag[] {
+  const flags: RaisedFlag[] = [];
+  const terminals = [p.terminalId, e.terminalId];
+  const step = e.counterAfter - p.counterAfter;
+  const chainProblems: string[] = [];
+  if (!(step === 1 || (step === 2 && (e.recovered || e.op === "reissue"))))
+    chainProblems.push(`the counter moves from ${p.counterAfter} to ${e.counterAfter}`);
+  if (e.counterBefore !== p.counterAfter)
+    chainProblems.push(
+      `the terminal reported counter ${e.counterBefore} before, the card held ${p.counterAfter}`,
+    );
+  if (chainProblems.length > 0)
+    flags.push(chainBreak(cardId, e, [p], `History does not chain: ${chainProblems.join("; ")}.`));
+  const expected = expectedBalanceAfter(e.op, p.balanceAfter, e.amount);
+  const valueProblems: string[] = [];
+  if (expected === undefined) valueProblems.push(`a ${e.op} of ${e.amount} cannot follow an existing state`);
+  else if (expected !== e.balanceAfter)
+    valueProblems.push(
+      `${p.balanceAfter} ${e.op} ${e.amount} should leave ${expected}, the card was written with ${e.balanceAfter}`,
+    );
+  if (e.balanceBefore !== null && e.balanceBefore !== p.balanceAfter)
+    valueProblems.push(
+      `the terminal reported a balance of ${e.balanceBefore} before, the card held ${p.balanceAfter}`,
+    );
+  if (valueProblems.length > 0) {
+    flags.push({
+      key: `balance_break:${cardId}:${e.eventId}`,
+      kind: "balance_break",
+      eventIds: [p.eventId, e.eventId],
+      terminalIds: terminals,
+      counter: e.counterAfter,
+      amount: expected === undefined ? e.balanceAfter : Math.abs(e.balanceAfter - expected),
+      detail: `Value is not conserved: ${valueProblems.join("; ")}.`,
+    });
+  }
+  if (p.status !== "active" && e.op !== "reissue") {
+    flags.push({
+      key: `out_of_scope:${cardId}:${e.eventId}:over-blocked`,
+      kind: "out_of_scope",
+      eventIds: [p.eventId, e.eventId],
+      terminalIds: terminals,
+      counter: e.counterAfter,
+      amount: e.amount,
+      detail: `A ${e.op} was written over a card blocked (${p.status}) at counter ${p.counterAfter}; a blocked card is read-only.`,
+    });
+  }
+  return flags;
+}
+
+/**
+ * Matches top-ups, in `order` (by counter), to online authorisations; `usedBy` (authorisation id → event id)
+ * holds the matches already made by earlier states and is extended in place.
+ */
+export function matchTopups(
+  cardId: string,
+  order: readonly LedgerEvent[],
+  authorisations: ReadonlyMap<string, TopupAuthorisation>,
+  usedBy: Map<string, string>,
+): { flags: RaisedFlag[]; usedBy: Map<string, string> } {
+  const flags: RaisedFlag[] = [];
+  for (const e of order) {
+    if (e.op !== "topup") continue;
+    const auth = e.authorisationId ? authorisations.get(e.authorisationId) : undefined;
+    let problem: string | undefined;
+    if (!e.authorisationId) problem = "it names no online authorisation";
+    else if (!auth) problem = `authorisation ${e.authorisationId} does not exist`;
+    else if (auth.cardId !== cardId)
+      problem = `authorisation ${e.authorisationId} is for card ${auth.cardId}`;
+    else if (auth.amount !== e.amount)
+      problem = `authorisation ${e.authorisationId} is for ${auth.amount}, the card was topped up by ${e.amount}`;
+    else if (usedBy.has(auth.authorisationId))
+      problem = `authorisation ${e.authorisationId} was already used by event ${usedBy.get(auth.authorisationId)}`;
+    if (auth && !usedBy.has(auth.authorisationId) && problem === undefined)
+      usedBy.set(auth.authorisationId, e.eventId);
+    if (problem) {
+      flags.push({
+        key: `topup_unauthorised:${cardId}:${e.eventId}`,
+        kind: "topup_unauthorised",
+        eventIds: [e.eventId],
+        terminalIds: [e.terminalId],
+        counter: e.counterAfter,
+        amount: e.amount,
+        detail: `Top-up of ${e.amount} not matched to an authorisation: ${problem}.`,
+      });
+    }
+  }
+  return { flags, usedBy };
+}
+
+/** A card's spending in one day or week as the limit check left it: where a later write continues from. */
+export interface PeriodSpending {
+  kind: "over_daily_limit" | "over_weekly_limit";
+  period: number;
+  total: number;
+  /** The writes past the limit so far, in spending order. */
+  over: { eventId: string; terminalId: string; counter: number }[];
+}
+
+const LIMIT_PERIODS = [
+  { kind: "over_daily_limit", period: utcDay, name: (d: number) => isoDate(d) },
+  { kind: "over_weekly_limit", period: utcWeek, name: (w: number) => `the week of ${isoDate(w * 7 - 3)}` },
+] as const;
+
+/** Spending order: by the signed write time, then counter, then event id. */
+export function bySpendingOrder(a: LedgerEvent, b: LedgerEvent): number {
+  return a.writtenAt - b.writtenAt || a.counterAfter - b.counterAfter || byString(a.eventId, b.eventId);
+}
+
+/**
+ * The per-card daily and weekly limits over `events` (any order), continuing from `carried` — the totals
+ * of the periods the earlier writes ended in, when every event here sorts after them. Returns the flags of
+ * every period these events spend in and each period's spending as it now stands.
+ */
+export function spendingLimits(
+  cardId: string,
+  events: readonly LedgerEvent[],
+  limits: { daily: number; weekly: number },
+  carried: readonly PeriodSpending[] = [],
+): { flags: RaisedFlag[]; periods: PeriodSpending[] } {
+  const spending = events.filter((e) => spentBy(e.op, e.amount) > 0).sort(bySpendingOrder);
+  const flags: RaisedFlag[] = [];
+  const periods: PeriodSpending[] = [];
+  for (const { kind, period, name } of LIMIT_PERIODS) {
+    const limit = kind === "over_daily_limit" ? limits.daily : limits.weekly;
+    const byPeriod = new Map<number, PeriodSpending>();
+    for (const c of carried) if (c.kind === kind) byPeriod.set(c.period, { ...c, over: [...c.over] });
+    for (const e of spending) {
+      const key = period(e.writtenAt);
+      let state = byPeriod.get(key);
+      if (!state) {
+        state = { kind, period: key, total: 0, over: [] };
+        byPeriod.set(key, state);
+      }
+      state.total += spentBy(e.op, e.amount);
+      if (state.total > limit)
+        state.over.push({ eventId: e.eventId, terminalId: e.terminalId, counter: e.counterAfter });
+    }
+    for (const state of byPeriod.values()) {
+      periods.push(state);
+      if (state.over.length === 0) continue;
+      flags.push({
+        key: `${kind}:${cardId}:${state.period}`,
+        kind,
+        eventIds: state.over.map((o) => o.eventId),
+        terminalIds: state.over.map((o) => o.terminalId),
+        counter: state.over[0]!.counter,
+        amount: state.total,
+        detail: `Spent ${state.total} on ${name(state.period)}, over the card limit of ${limit}.`,
+      });
+    }
+  }
+  return { flags, periods };
+}
+
+/** The anomalies found in one event on arrival (scope, grant, limits, revocation, clock), as flags. */
+export function arrivalFlags(event: LedgerEvent): RaisedFlag[] {
+  return event.eventFlags.map((flag) => ({
+    key: `${flag.kind}:${event.eventId}`,
+    kind: flag.kind,
+    eventIds: [event.eventId],
+    terminalIds: [event.terminalId],
+    counter: event.counterAfter,
+    amount: flag.amount ?? null,
+    detail: flag.detail,
+  }));
 }

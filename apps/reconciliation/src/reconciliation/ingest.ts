@@ -1,7 +1,8 @@
 /**
  * One upload, end to end: classify each event (new, duplicate, conflict, malformed), verify the new ones,
- * recompute the ledger of every card they touch from all of its stored events, and write events, ledger
- * heads, flags, audit entries and the batch in one D1 `batch()` — so the answer is sent only once D1
+ * bring the ledger of every card they touch up to date — extended from the card's stored tail when the new
+ * events simply continue its history, recomputed from all of its stored events otherwise — and write events,
+ * ledger heads, flags, audit entries and the batch in one D1 `batch()`, so the answer is sent only once D1
  * holds everything, and a failure stores nothing.
  */
 import {
@@ -18,10 +19,12 @@ import {
 import type { TerminalPrincipal } from "@tessera/service-kit";
 import { auditLog } from "../db/audit.ts";
 import { batchStore } from "../db/batches.ts";
+import { cardStore } from "../db/cards.ts";
 import { type ConflictRow, type EventRow, eventStore } from "../db/events.ts";
 import { type FlagWrite, flagIdOf, flagStore } from "../db/flags.ts";
 import { grantsSeenStore } from "../db/grants-seen.ts";
-import type { GrantFacts } from "../ledger/index.ts";
+import { topupStore } from "../db/topups.ts";
+import { extendLedger, type GrantFacts, type LedgerEvent, type LedgerTail } from "../ledger/index.ts";
 import { backendKeys, deviceKeyOf, type GrantsRpc, lookupTerminal } from "../upstream/grants.ts";
 import {
   type EventVerdict,
@@ -32,8 +35,10 @@ import {
 import {
   type AutoDenyCandidate,
   autoDenyCandidates,
+  type ExtendedCard,
   flagAuditEntry,
   isConstraintFailure,
+  ledgerContext,
   loadLedgerInputs,
   planLedgerUpdate,
 } from "./recompute.ts";
@@ -41,11 +46,16 @@ import {
 /** Older grants a terminal may hand in with a batch, for events it made under them while offline. */
 export const MAX_GRANTS_PER_BATCH = 16;
 const MAX_ATTEMPTS = 4;
+/** Events verified between looks at whether D1 has said which of them it already holds. */
+const VERIFY_CHUNK = 50;
 
 export interface IngestDeps {
   db: D1Database;
   grants: GrantsRpc;
+  /** The current policy: card limits and gap windows, and events whose grant is unknown. */
   policy: PolicyDocument;
+  /** A published policy version (a grant's `pv`), or null when it cannot be had. */
+  policyVersion?: (version: number) => Promise<PolicyDocument | null>;
 }
 
 export interface IngestRequest {
@@ -58,7 +68,7 @@ export interface IngestRequest {
 }
 
 export type IngestOutcome =
-  | { kind: "stored"; result: ReconcileResult; autoDeny: AutoDenyCandidate[] }
+  | { kind: "stored"; result: ReconcileResult; autoDeny: AutoDenyCandidate[]; audited: boolean }
   /** Another request with the same Idempotency-Key was stored first. */
   | { kind: "raced" };
 
@@ -150,6 +160,19 @@ export async function ingestBatch(deps: IngestDeps, request: IngestRequest): Pro
     (g) => !grants.has(g),
   );
   for (const [jti, claims] of await grantsSeenStore(db).find(named)) grants.set(jti, claims);
+  // Each event is judged by the policy its grant was issued under (clock skew, role limits), not today's.
+  const versions = new Map<number, PolicyDocument>();
+  const wanted = [...new Set([...grants.values()].map((g) => g.pv))];
+  await Promise.all(
+    wanted.map(async (version) => {
+      const found = version === policy.version ? policy : await deps.policyVersion?.(version);
+      if (found) versions.set(version, found);
+    }),
+  );
+  const policyFor = (grantId: string): PolicyDocument => {
+    const claims = grants.get(grantId);
+    return (claims && versions.get(claims.pv)) ?? policy;
+  };
 
   const verdicts = new Map<number, EventVerdict>();
   const verify = async (item: Item): Promise<EventVerdict> => {
@@ -164,7 +187,7 @@ export async function ingestBatch(deps: IngestDeps, request: IngestRequest): Pro
           const claims = grants.get(id);
           return claims ? grantFacts(claims) : null;
         },
-        policy,
+        policy: policyFor(item.event!.grantId),
         receivedAt,
       });
       verdicts.set(item.index, verdict);
@@ -172,17 +195,17 @@ export async function ingestBatch(deps: IngestDeps, request: IngestRequest): Pro
     return verdict;
   };
 
-  // Every card and authorisation the well-formed events name: their ledger inputs load while the events verify.
-  const candidateCards = items.flatMap((i) => (i.event ? [i.event.card.id] : []));
-  const candidateAuthorisations = items.flatMap((i) =>
-    i.event?.authorisationId ? [i.event.authorisationId] : [],
-  );
+  // Every card and authorisation the well-formed events name.
+  const candidateCards = [...new Set(items.flatMap((i) => (i.event ? [i.event.card.id] : [])))];
+  const candidateAuthorisations = [
+    ...new Set(items.flatMap((i) => (i.event?.authorisationId ? [i.event.authorisationId] : []))),
+  ];
 
   for (let attempt = 1; ; attempt++) {
     const plan = await planUpload();
     try {
       await db.batch(plan.statements);
-      return { kind: "stored", result: plan.result, autoDeny: plan.autoDeny };
+      return { kind: "stored", result: plan.result, autoDeny: plan.autoDeny, audited: plan.audited };
     } catch (error) {
       if (isConstraintFailure(error, /UNIQUE constraint failed: batches/)) return { kind: "raced" };
       // Another upload changed one of these cards between our read and our write: read again.
@@ -191,12 +214,35 @@ export async function ingestBatch(deps: IngestDeps, request: IngestRequest): Pro
     }
   }
 
+  /**
+   * Verifies the well-formed events while D1 answers which of them it already holds: verification is CPU
+   * work that does not depend on the answer, so the reads overlap it; once the answer is in, events it
+   * names as held are no longer verified (a duplicate's verdict is never used).
+   */
+  async function verifyWhileReading(stored: Promise<Map<string, { fingerprint: string }>>) {
+    let held: Map<string, { fingerprint: string }> | undefined;
+    const answered = stored.then((m) => {
+      held = m;
+    });
+    answered.catch(() => {});
+    const pending = items.filter((i) => i.event);
+    for (let from = 0; from < pending.length; from += VERIFY_CHUNK) {
+      for (const item of pending.slice(from, from + VERIFY_CHUNK))
+        if (!(item.id && held?.has(item.id))) await verify(item);
+      // Lets D1's answer land between chunks.
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    }
+    await answered;
+    return held!;
+  }
+
   async function planUpload() {
     const ids = [...new Set(items.flatMap((i) => (i.id ? [i.id] : [])))];
-    const inputs = loadLedgerInputs(db, candidateCards, candidateAuthorisations);
-    // Awaited below; until then a failure must not count as unhandled while the events verify.
-    inputs.catch(() => {});
-    const stored = await events.findByIds(ids);
+    const tailsRead = cardStore(db).tails(candidateCards);
+    const namedRead = topupStore(db).forCards([], candidateAuthorisations);
+    tailsRead.catch(() => {});
+    namedRead.catch(() => {});
+    const stored = await verifyWhileReading(events.findByIds(ids));
 
     // Classify, first occurrence of an id in the batch winning over later ones.
     const firstInBatch = new Map<string, Item>();
@@ -213,7 +259,6 @@ export async function ingestBatch(deps: IngestDeps, request: IngestRequest): Pro
       else classified.push({ item, status: "new", verdict: await verify(item) });
     }
 
-    // Recompute every touched card from all of its booked events, old and new.
     const newFacts = classified.flatMap((c) =>
       c.status === "new" && c.verdict.booked ? [c.verdict.facts] : [],
     );
@@ -223,15 +268,28 @@ export async function ingestBatch(deps: IngestDeps, request: IngestRequest): Pro
       ...(request.requestId ? { requestId: request.requestId } : {}),
       detail: { batchId, uploadedBy: uploader.terminalId },
     };
-    // Only cards that gain an event are recomputed (a retried batch of duplicates rewrites nothing).
-    const touched = new Set(newFacts.map((f) => f.cardId));
-    const loaded = await inputs;
-    const scoped = {
-      ...loaded,
-      cards: loaded.cards.filter((cardId) => touched.has(cardId)),
-      existing: loaded.existing.filter((flag) => flag.card_id !== null && touched.has(flag.card_id)),
-    };
-    const update = await planLedgerUpdate(db, policy, scoped, newFacts, context);
+    // Only cards that gain an event are brought up to date (a retried batch of duplicates rewrites nothing):
+    // from their tails where the new events continue them, from all of their events otherwise.
+    const byCard = new Map<string, LedgerEvent[]>();
+    for (const facts of newFacts) byCard.set(facts.cardId, [...(byCard.get(facts.cardId) ?? []), facts]);
+    const [tails, named] = await Promise.all([tailsRead, namedRead]);
+    const ctx = ledgerContext(policy, named, Math.floor(now / 1000));
+    const extended: ExtendedCard[] = [];
+    const recompute: string[] = [];
+    for (const [cardId, incoming] of byCard) {
+      const row = tails.get(cardId);
+      const tail = row?.tail ? (JSON.parse(row.tail) as LedgerTail) : null;
+      const extension = tail ? extendLedger(cardId, tail, incoming, ctx) : null;
+      if (extension && row) extended.push({ extension, storedCount: row.event_count });
+      else recompute.push(cardId);
+    }
+    const [inputs, extendedFlags] = await Promise.all([
+      loadLedgerInputs(db, recompute, candidateAuthorisations),
+      flagStore(db).byIds(
+        await Promise.all(extended.flatMap((e) => e.extension.flags.map((f) => flagIdOf(f.key)))),
+      ),
+    ]);
+    const update = await planLedgerUpdate(db, policy, inputs, newFacts, context, extended, extendedFlags);
     const rejectionFlags = await rejectionFlagsOf(classified);
 
     const results: ReconcileEventResult[] = classified.map((c) => resultOf(c, update.flagsOfEvent));
@@ -299,7 +357,7 @@ export async function ingestBatch(deps: IngestDeps, request: IngestRequest): Pro
       }),
     );
     const autoDeny = [...update.autoDeny, ...autoDenyCandidates(policy, rejectionFlags)];
-    return { statements, result, autoDeny };
+    return { statements, result, autoDeny, audited: update.audited || rejectionFlags.length > 0 };
   }
 }
 

@@ -12,9 +12,12 @@ import { type FlagRow, type FlagWrite, flagStore, flagWriteOf } from "../db/flag
 import { topupStore } from "../db/topups.ts";
 import {
   type CardLedger,
+  type LedgerContext,
   type LedgerEvent,
+  type LedgerExtension,
   reconcileCard,
   type TopupAuthorisation,
+  tailOf,
 } from "../ledger/index.ts";
 
 export const SYSTEM_ACTOR = { kind: "system", id: "reconciliation", name: "reconciliation" } as const;
@@ -27,13 +30,16 @@ export interface AutoDenyCandidate {
 }
 
 export interface LedgerUpdate {
+  /** The cards recomputed in full. */
   ledgers: CardLedger[];
   /** Must run first in the batch: aborts it if another writer changed these cards meanwhile. */
   guard: D1PreparedStatement | null;
   writes: D1PreparedStatement[];
-  /** Flag kinds per event id, over every recomputed card. */
+  /** Flag kinds per event id, over every recomputed card (and the flags extensions raised or changed). */
   flagsOfEvent: Map<string, FlagKind[]>;
   autoDeny: AutoDenyCandidate[];
+  /** True when the writes append audit entries (flags raised or withdrawn), which then need sealing. */
+  audited: boolean;
 }
 
 export interface AuditContext {
@@ -106,9 +112,32 @@ export async function loadLedgerInputs(
   return { cards, factsByCard, authorisations, existing };
 }
 
+/** The ledger rules of the current policy, with these authorisations, at `now` (epoch seconds). */
+export function ledgerContext(
+  policy: PolicyDocument,
+  authorisations: ReadonlyMap<string, TopupAuthorisation>,
+  now: number,
+): LedgerContext {
+  return {
+    policy: {
+      cardLimits: policy.cardLimits,
+      missingEventWindowSeconds: policy.reconciliation.missingEventWindowSeconds,
+    },
+    authorisations,
+    now,
+  };
+}
+
+/** A card whose ledger an upload extends from its tail, and the booked-event count the tail was taken at. */
+export interface ExtendedCard {
+  extension: LedgerExtension;
+  storedCount: number;
+}
+
 /**
- * Plans the writes that bring these cards' heads and flags in line with their ledgers, recomputed from the
- * stored events in `inputs` plus `incoming` (whose cards must be among `inputs.cards`).
+ * Plans the writes that bring these cards' heads and flags in line with their ledgers: the cards in `inputs`
+ * recomputed from their stored events plus `incoming` (those of it on them), and the `extended` cards from
+ * their tails, whose stored flags among the ones they touch are `extendedFlags`.
  */
 export async function planLedgerUpdate(
   db: D1Database,
@@ -116,32 +145,41 @@ export async function planLedgerUpdate(
   inputs: LedgerInputs,
   incoming: readonly LedgerEvent[],
   context: AuditContext,
+  extended: readonly ExtendedCard[] = [],
+  extendedFlags: readonly FlagRow[] = [],
 ): Promise<LedgerUpdate> {
   const { cards, authorisations, existing } = inputs;
   const expected = cards.map((cardId) => ({ cardId, count: inputs.factsByCard.get(cardId)?.length ?? 0 }));
   const factsByCard = new Map([...inputs.factsByCard].map(([cardId, facts]) => [cardId, [...facts]]));
+  const recomputed = new Set(cards);
   for (const facts of incoming) {
+    if (!recomputed.has(facts.cardId)) continue;
     const list = factsByCard.get(facts.cardId) ?? [];
     list.push(facts);
     factsByCard.set(facts.cardId, list);
   }
   const withEvents = cards.filter((cardId) => (factsByCard.get(cardId)?.length ?? 0) > 0);
   const now = Math.floor(context.at / 1000);
-  const ledgers = withEvents.map((cardId) =>
-    reconcileCard(cardId, factsByCard.get(cardId)!, {
-      policy: {
-        cardLimits: policy.cardLimits,
-        missingEventWindowSeconds: policy.reconciliation.missingEventWindowSeconds,
-      },
-      authorisations,
-      now,
-    }),
-  );
+  const ctx = ledgerContext(policy, authorisations, now);
+  const ledgers = withEvents.map((cardId) => reconcileCard(cardId, factsByCard.get(cardId)!, ctx));
 
   const { computed, raised, withdrawn } = await syncFlags(ledgers, existing);
+  const extensionFlags = extended.flatMap((e) => e.extension.flags);
+  const extensionWrites = await Promise.all(extensionFlags.map(flagWriteOf));
+  const storedExtensionFlags = new Map(extendedFlags.map((f) => [f.id, f]));
+  for (const flag of extensionWrites) {
+    const known = storedExtensionFlags.get(flag.id);
+    computed.push(flag);
+    if (!known || known.state === "withdrawn") raised.push(flag);
+  }
+
   const flags = flagStore(db);
   const writes: D1PreparedStatement[] = [];
-  if (ledgers.length > 0) writes.push(cardStore(db).upsertStatement(ledgers.map((l) => cardRowOf(l, now))));
+  const cardRows = [
+    ...ledgers.map((l) => cardRowOf(l, now, tailOf(l, factsByCard.get(l.cardId)!, ctx))),
+    ...extended.map((e) => cardRowOf(e.extension.ledger, now, e.extension.tail)),
+  ];
+  if (cardRows.length > 0) writes.push(cardStore(db).upsertStatement(cardRows));
   if (computed.length > 0) writes.push(flags.upsertStatement(computed, now));
   if (withdrawn.length > 0)
     writes.push(
@@ -157,16 +195,17 @@ export async function planLedgerUpdate(
   if (audits.length > 0) writes.push(auditLog(db).insertManyStatement(audits, context.at));
 
   const flagsOfEvent = new Map<string, FlagKind[]>();
-  for (const ledger of ledgers)
-    for (const flag of ledger.flags)
-      for (const id of flag.eventIds) flagsOfEvent.set(id, [...(flagsOfEvent.get(id) ?? []), flag.kind]);
+  for (const flag of [...ledgers.flatMap((l) => l.flags), ...extensionFlags])
+    for (const id of flag.eventIds) flagsOfEvent.set(id, [...(flagsOfEvent.get(id) ?? []), flag.kind]);
 
+  expected.push(...extended.map((e) => ({ cardId: e.extension.ledger.cardId, count: e.storedCount })));
   return {
     ledgers,
-    guard: expected.length > 0 ? eventStore(db).guardStatement(expected) : null,
+    guard: expected.length > 0 ? cardStore(db).guardStatement(expected) : null,
     writes,
     flagsOfEvent,
     autoDeny: autoDenyCandidates(policy, raised),
+    audited: audits.length > 0,
   };
 }
 
@@ -235,12 +274,5 @@ export async function readCardLedger(
   if (facts.length === 0) return null;
   const named = facts.flatMap((f) => (f.authorisationId ? [f.authorisationId] : []));
   const authorisations = await topupStore(db).forCards([cardId], [...new Set(named)]);
-  return reconcileCard(cardId, facts, {
-    policy: {
-      cardLimits: policy.cardLimits,
-      missingEventWindowSeconds: policy.reconciliation.missingEventWindowSeconds,
-    },
-    authorisations,
-    now: Math.floor(Date.now() / 1000),
-  });
+  return reconcileCard(cardId, facts, ledgerContext(policy, authorisations, Math.floor(Date.now() / 1000)));
 }

@@ -50,6 +50,7 @@ export interface VerificationContext {
   /** Backend public keys by version, from the JWKS. */
   backendKeys: ReadonlyMap<number, CryptoKey>;
   grant(grantId: string): GrantFacts | null;
+  /** The policy the event's grant was issued under (the current one when the grant is unknown). */
   policy: PolicyDocument;
   receivedAt: number;
 }

@@ -18,7 +18,7 @@ import { denyFlaggedCards } from "../../reconciliation/auto-deny.ts";
 import { ingestBatch } from "../../reconciliation/ingest.ts";
 import { deliveringTerminal } from "../../terminal-access.ts";
 import { grantsRpc } from "../../upstream/grants.ts";
-import { currentPolicy } from "../../upstream/policy.ts";
+import { currentPolicy, policyVersion } from "../../upstream/policy.ts";
 import { IdempotencyKeyHeader, ReconcileResultSchema, UploadBody } from "./schemas.ts";
 
 export const uploadBatchRoute = secureRoute({
@@ -60,14 +60,17 @@ async function previousAnswer(
   key: string,
   bodyHash: string,
 ): Promise<ReconcileResult | null> {
-  const cached = await idempotencyCache(c.env.RECON_KV).get(terminalId, key);
+  // Both asked at once: a fresh key (the common case) misses both, and waiting for one before the other
+  // would put a second round trip in front of every new upload.
+  const [cached, row] = await Promise.all([
+    idempotencyCache(c.env.RECON_KV).get(terminalId, key),
+    batchStore(c.env.DB).findByKey(terminalId, key),
+  ]);
   const stored = cached
     ? { body_hash: cached.bodyHash, result: cached.result }
-    : await batchStore(c.env.DB)
-        .findByKey(terminalId, key)
-        .then((row) =>
-          row ? { body_hash: row.body_hash, result: JSON.parse(row.results) as ReconcileResult } : null,
-        );
+    : row
+      ? { body_hash: row.body_hash, result: JSON.parse(row.results) as ReconcileResult }
+      : null;
   if (!stored) return null;
   if (stored.body_hash !== bodyHash)
     throw new TesseraError(
@@ -89,12 +92,19 @@ export const uploadBatch: RouteHandler<typeof uploadBatchRoute, ReconciliationEn
   const key = c.req.valid("header")["idempotency-key"];
   const bodyHash = toHex(await sha256(utf8.encode(JSON.stringify(body))));
 
-  const earlier = await previousAnswer(c, principal.terminalId, key, bodyHash);
+  const [earlier, policy] = await Promise.all([
+    previousAnswer(c, principal.terminalId, key, bodyHash),
+    currentPolicy(c.env),
+  ]);
   if (earlier) return replay(c, earlier);
 
-  const policy = await currentPolicy(c.env);
   const outcome = await ingestBatch(
-    { db: c.env.DB, grants: grantsRpc(c.env), policy },
+    {
+      db: c.env.DB,
+      grants: grantsRpc(c.env),
+      policy,
+      policyVersion: (version) => policyVersion(c.env, version),
+    },
     {
       uploader: principal,
       idempotencyKey: key,
@@ -111,7 +121,8 @@ export const uploadBatch: RouteHandler<typeof uploadBatchRoute, ReconciliationEn
   }
   c.executionCtx.waitUntil(
     Promise.all([
-      auditLog(c.env.DB).seal(),
+      // Only an upload that raised or withdrew flags appended audit rows; the others leave nothing to seal.
+      outcome.audited ? auditLog(c.env.DB).seal() : 0,
       idempotencyCache(c.env.RECON_KV).put(principal.terminalId, key, { bodyHash, result: outcome.result }),
     ]).catch((error) =>
       console.error(JSON.stringify({ level: "error", event: "after_upload", error: String(error) })),

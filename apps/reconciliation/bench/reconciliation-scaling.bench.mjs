@@ -1,0 +1,116 @@
+// Reconciliation scaling (issue 8), each entry beside its floor — a bare D1 batch insert of the same rows
+// (`POST /v1/bench/floor/batch`) — measured in the same run, one client at a time:
+// - batch size: uploads of 10, 100, 500 and 1,000 fresh debits over (up to) 100 cards;
+// - stored ledger: uploads of 500 debits once the events table holds 1k, 10k, 100k (and 1M when 100k
+//   seeded quickly enough) events. The stored events are synthetic rows on cards of their own, bulk-inserted
+//   through `POST /v1/bench/floor/seed`; the uploaded cards' ledgers are extended from their tails, so the
+//   figure shows what the size of the tables costs an upload.
+// Terminals, cards and every signature are real (support.mjs). `smoke` uses tiny sizes.
+import { assertStatus, round2 } from "../../../scripts/lib/bench-stats.mjs";
+import { debitBatch, enrolTerminal, issueCards, load, post, schemeFrom, signed } from "./support.mjs";
+
+/** Seeding 1M rows is tried only when 100k went at least this fast (rows per second). */
+const MILLION_SEED_MIN_RATE = 20_000;
+
+export async function run({ urls, baseUrl, adminToken, autocannon, record, smoke = false, log = () => {} }) {
+  const all = urls ?? baseUrl;
+  const recon = all.reconciliation.replace(/\/$/, "");
+  const grants = all.grants.replace(/\/$/, "");
+  const admin = { Authorization: `Bearer ${adminToken}` };
+  const probe = await fetch(`${recon}/v1/bench/floor/accepted`, { method: "POST" });
+  if (probe.status !== 202)
+    throw new Error("the floor routes are off: start the reconciliation Worker with the var BENCH_FLOOR=1");
+  await probe.text();
+
+  const batchSizes = smoke ? [10, 40] : [10, 100, 500, 1000];
+  const storedSizes = smoke ? [1_000, 2_000] : [1_000, 10_000, 100_000, 1_000_000];
+  const samples = smoke ? 2 : 7;
+  const cardCount = smoke ? 10 : 100;
+  const storedBatch = smoke ? 40 : 500;
+
+  log("  scaling: enrolling a station and a POS terminal");
+  const station = await enrolTerminal(grants, admin, "station");
+  const pos = await enrolTerminal(grants, admin, "pos");
+  const scheme = await schemeFrom(station.jwks);
+  log(`  scaling: issuing ${cardCount} cards`);
+  const cards = await issueCards(scheme, station, recon, cardCount);
+  const uploadUrl = `${recon}/v1/reconciliation/batches`;
+  const floorUrl = `${recon}/v1/bench/floor/batch`;
+
+  /** `samples` batches of `size` debits: floor first, then the upload of the same rows, one client. */
+  async function measure(size) {
+    const over = cards.slice(0, Math.min(size, cards.length));
+    const perCard = Math.ceil(size / over.length);
+    const bodies = [];
+    for (let i = 0; i < samples; i++) {
+      const { events } = JSON.parse(await debitBatch(scheme, pos, over, perCard));
+      bodies.push(JSON.stringify({ events: events.slice(0, size) }));
+    }
+    const floor = await load(autocannon, floorUrl, {
+      requests: bodies.map((body) => ({ body, headers: {} })),
+      connections: 1,
+    });
+    assertStatus(floor, "200", `floor of ${size}`);
+    const requests = await signed(pos, uploadUrl, bodies, () => ({ "idempotency-key": crypto.randomUUID() }));
+    const upload = await load(autocannon, uploadUrl, { requests, connections: 1 });
+    assertStatus(upload, "200", `upload of ${size}`);
+    return { floor: floor.latency, upload: upload.latency };
+  }
+
+  // Warm-up: the isolate's caches (JWKS, terminal, keys, policy) and D1's pages, never recorded.
+  await measure(Math.min(100, batchSizes.at(-1)));
+
+  for (const size of batchSizes) {
+    log(`  scaling: ${samples} batches of ${size}`);
+    const { floor, upload } = await measure(size);
+    record({
+      name: `reconciliation scaling: ${size}-event batch (1 client)`,
+      p50_ms: round2(upload.p50),
+      p99_ms: round2(upload.p99),
+      floor_p99_ms: round2(floor.p99),
+      ratio: round2(upload.p99 / floor.p99),
+      target_ratio: null,
+      notes: `${samples} batches over ${Math.min(size, cards.length)} cards, one client; p99 of ${samples} samples is their slowest; floor p50 ${round2(floor.p50)} ms`,
+    });
+  }
+
+  let seeded = 0;
+  for (const target of storedSizes) {
+    const count = Math.max(0, target - (await storedEvents(recon)));
+    if (count > 0) {
+      const started = performance.now();
+      for (let done = 0; done < count; done += 100_000) {
+        const chunk = Math.min(100_000, count - done);
+        await post(`${recon}/v1/bench/floor/seed`, { from: seeded, count: chunk });
+        seeded += chunk;
+      }
+      const seconds = (performance.now() - started) / 1000;
+      log(`  scaling: seeded ${count} events in ${seconds.toFixed(1)} s`);
+      if (target === 100_000 && count / seconds < MILLION_SEED_MIN_RATE && storedSizes.includes(1_000_000)) {
+        log("  scaling: seeding too slow on this machine for 1M stored events; stopping at 100k");
+        storedSizes.splice(storedSizes.indexOf(1_000_000), 1);
+      }
+    }
+    const stored = await storedEvents(recon);
+    log(`  scaling: ${samples} batches of ${storedBatch} with ${stored} events stored`);
+    const { floor, upload } = await measure(storedBatch);
+    record({
+      name: `reconciliation scaling: ${storedBatch}-event batch, ${label(stored)} events stored (1 client)`,
+      p50_ms: round2(upload.p50),
+      p99_ms: round2(upload.p99),
+      floor_p99_ms: round2(floor.p99),
+      ratio: round2(upload.p99 / floor.p99),
+      target_ratio: null,
+      notes: `${stored} events in the table (synthetic ones on cards of their own, bulk-seeded); ${samples} batches, one client; floor p50 ${round2(floor.p50)} ms`,
+    });
+  }
+}
+
+function label(n) {
+  return n >= 1_000_000 ? `${round2(n / 1_000_000)}M` : n >= 1_000 ? `${Math.round(n / 1_000)}k` : String(n);
+}
+
+/** How many events the events table holds (the floor routes' count). */
+async function storedEvents(recon) {
+  return (await post(`${recon}/v1/bench/floor/events`, {})).events;
+}

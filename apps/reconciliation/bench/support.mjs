@@ -1,0 +1,182 @@
+// Shared by the reconciliation benchmark modules: terminals enrolled through the grants Worker's public API,
+// cards written with the protocol's own operations on virtual NTAG215 cards (so every signature is real),
+// and an autocannon runner over a fixed list of pre-signed requests.
+import {
+  accessTokenHash,
+  createDpopProof,
+  decodeGrantUnverified,
+  fromBase64Url,
+  generateSigningKeyPair,
+  publicKeyToJwk,
+  versionFromKid,
+} from "@tessera/protocol";
+import { tapVirtualCard } from "@tessera/protocol/testing";
+import { VirtualNtag } from "@tessera/protocol/virtual-card";
+
+export async function post(url, body, headers = {}) {
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", ...headers },
+    body: JSON.stringify(body),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`POST ${url} answered ${response.status}: ${text}`);
+  return JSON.parse(text);
+}
+
+/** A terminal as a real one comes to be: device key, enrolment code, enrolment, then its session grant. */
+export async function enrolTerminal(grantsBase, admin, role) {
+  const pair = await generateSigningKeyPair(false);
+  const publicJwk = await publicKeyToJwk(pair.publicKey);
+  const { code } = await post(
+    `${grantsBase}/v1/enrolment-codes`,
+    { role, name: `bench ${role}`, locationId: "bench" },
+    admin,
+  );
+  const { terminalId } = await post(`${grantsBase}/v1/terminals`, { code, publicKey: publicJwk });
+  const htu = `${grantsBase}/v1/grants`;
+  const dpop = await createDpopProof({ privateKey: pair.privateKey, publicJwk, htm: "POST", htu });
+  const issued = await post(htu, { terminalId }, { DPoP: dpop });
+  const claims = decodeGrantUnverified(issued.grant).claims;
+  return {
+    device: { privateKey: pair.privateKey, publicJwk },
+    token: issued.grant,
+    jwks: issued.jwks,
+    terminal: {
+      role,
+      credentials: {
+        terminalId,
+        terminalNumber: issued.terminalNumber,
+        certificate: fromBase64Url(issued.certificate),
+        deviceKey: pair.privateKey,
+      },
+      grant: {
+        grantId: claims.jti,
+        grantSeq: claims.gseq,
+        operations: claims.ops,
+        limits: claims.limits,
+        notBefore: claims.nbf,
+        expiresAt: claims.exp,
+        locationId: claims.loc,
+      },
+      usage: { value: 0, count: 0 },
+      seq: 0,
+    },
+  };
+}
+
+/** What `tapVirtualCard` needs of a scheme: the backend keys (from the JWKS) and the policy's card rules. */
+export async function schemeFrom(jwks) {
+  const keys = new Map();
+  for (const key of jwks.keys) {
+    const version = versionFromKid(key.kid);
+    if (version === undefined) continue;
+    keys.set(
+      version,
+      await crypto.subtle.importKey(
+        "jwk",
+        { kty: key.kty, crv: key.crv, x: key.x },
+        { name: "Ed25519" },
+        true,
+        ["verify"],
+      ),
+    );
+  }
+  const context = { keys, policy: { readableLayouts: [1], acceptedKeyVersions: [...keys.keys()] } };
+  const policy = { balanceCap: 50_000, sessions: { required: false, entryFee: 0 }, layouts: { write: 1 } };
+  return { policy, context: () => context };
+}
+
+export async function terminalHeaders(setup, method, url) {
+  const proof = await createDpopProof({
+    privateKey: setup.device.privateKey,
+    publicJwk: setup.device.publicJwk,
+    htm: method,
+    htu: url,
+    ath: await accessTokenHash(setup.token),
+  });
+  return { authorization: `DPoP ${setup.token}`, dpop: proof };
+}
+
+export async function tap(scheme, setup, card, request) {
+  // The benchmark stands for many terminals' worth of taps; one grant's offline count limit would stop it.
+  setup.terminal.usage = { value: 0, count: 0 };
+  const outcome = await tapVirtualCard(scheme, setup.terminal, card, request, {
+    now: Math.floor(Date.now() / 1000),
+  });
+  if (!outcome.result.ok) throw new Error(`tap refused: ${outcome.result.refusal.code}`);
+  return outcome.result.event;
+}
+
+/** Issues and tops up `count` cards (the station's events uploaded once, not measured). */
+export async function issueCards(scheme, station, reconBase, count) {
+  const cards = [];
+  const events = [];
+  for (let i = 0; i < count; i++) {
+    const card = new VirtualNtag({ model: "NTAG215" });
+    const issue = await tap(scheme, station, card, { op: "issue" });
+    const url = `${reconBase}/v1/topups/authorisations`;
+    const { authorisationId } = await post(
+      url,
+      { cardId: issue.card.id, amount: 50_000 },
+      await terminalHeaders(station, "POST", url),
+    );
+    events.push(issue, await tap(scheme, station, card, { op: "topup", amount: 50_000, authorisationId }));
+    cards.push(card);
+  }
+  for (let from = 0; from < events.length; from += 500) {
+    const url = `${reconBase}/v1/reconciliation/batches`;
+    const headers = {
+      ...(await terminalHeaders(station, "POST", url)),
+      "Idempotency-Key": crypto.randomUUID(),
+    };
+    await post(url, { events: events.slice(from, from + 500) }, headers);
+  }
+  return cards;
+}
+
+/** One batch body: `perCard` fresh debits on every card of the set. */
+export async function debitBatch(scheme, pos, cards, perCard) {
+  const events = [];
+  for (let round = 0; round < perCard; round++)
+    for (const card of cards) events.push(await tap(scheme, pos, card, { op: "debit", amount: 10 }));
+  return JSON.stringify({ events });
+}
+
+/** Runs autocannon over a fixed list of requests (each used once), `connections` at a time. */
+export function load(autocannon, url, { requests, connections, method = "POST" }) {
+  let index = 0;
+  return new Promise((resolve, reject) => {
+    autocannon(
+      {
+        url,
+        connections,
+        amount: requests.length,
+        method,
+        timeout: 60,
+        requests: [
+          {
+            method,
+            setupRequest(request) {
+              const { body, headers } = requests[index++ % requests.length];
+              return {
+                ...request,
+                body,
+                headers: { ...request.headers, "content-type": "application/json", ...headers },
+              };
+            },
+          },
+        ],
+      },
+      (error, result) => (error ? reject(error) : resolve(result)),
+    );
+  });
+}
+
+/** Fresh DPoP proofs (single use, valid for a minute) made just before the requests go out. */
+export async function signed(setup, url, bodies, extra = () => ({})) {
+  const out = [];
+  for (const body of bodies)
+    out.push({ body, headers: { ...(await terminalHeaders(setup, "POST", url)), ...extra() } });
+  return out;
+}
