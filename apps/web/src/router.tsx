@@ -2,9 +2,11 @@
 import { createRouter } from "@tanstack/react-router";
 import { NotFound } from "./components/NotFound.tsx";
 import { RouteError } from "./components/RouteError.tsx";
+import { adoptNotFoundDocument } from "./not-found-document.ts";
 import { routeTree } from "./routeTree.gen.ts";
 
 export function getRouter() {
+  adoptNotFoundDocument();
   return createRouter({
     routeTree,
     scrollRestoration: true,

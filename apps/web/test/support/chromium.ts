@@ -45,7 +45,11 @@ export async function openBrowser(options: OpenBrowserOptions = {}): Promise<Bro
   const errors: string[] = [];
   const watch = (page: Page) => {
     page.on("console", (message) => {
-      if (message.type() === "error") errors.push(`console: ${message.text()}`);
+      if (message.type() !== "error") return;
+      // A failed load names no resource in its text; its location does, so the report says which one.
+      const { url } = message.location();
+      const failedLoad = message.text().startsWith("Failed to load resource") && url;
+      errors.push(failedLoad ? `console: ${message.text()} (${url})` : `console: ${message.text()}`);
     });
     page.on("pageerror", (error) => errors.push(`exception: ${error.message}`));
   };
