@@ -14,6 +14,19 @@ import { Route as SplatRouteImport } from './routes/$'
 import { Route as BalanceRouteImport } from './routes/balance'
 import { Route as ConsoleRouteImport } from './routes/console'
 import { Route as TerminalRouteImport } from './routes/terminal'
+import { Route as ConsoleIndexRouteImport } from './routes/console.index'
+import { Route as ConsoleAuditRouteImport } from './routes/console.audit'
+import { Route as ConsoleCardsRouteImport } from './routes/console.cards'
+import { Route as ConsoleCatalogRouteImport } from './routes/console.catalog'
+import { Route as ConsoleDenyListRouteImport } from './routes/console.deny-list'
+import { Route as ConsoleFinanceRouteImport } from './routes/console.finance'
+import { Route as ConsoleJoinRouteImport } from './routes/console.join'
+import { Route as ConsoleKeysRouteImport } from './routes/console.keys'
+import { Route as ConsolePeopleRouteImport } from './routes/console.people'
+import { Route as ConsolePolicyRouteImport } from './routes/console.policy'
+import { Route as ConsoleReconciliationRouteImport } from './routes/console.reconciliation'
+import { Route as ConsoleSignInRouteImport } from './routes/console.sign-in'
+import { Route as ConsoleTerminalsRouteImport } from './routes/console.terminals'
 
 const IndexRoute = IndexRouteImport.update({
   id: '/',
@@ -40,42 +53,199 @@ const TerminalRoute = TerminalRouteImport.update({
   path: '/terminal',
   getParentRoute: () => rootRouteImport,
 } as any)
+const ConsoleIndexRoute = ConsoleIndexRouteImport.update({
+  id: '/',
+  path: '/',
+  getParentRoute: () => ConsoleRoute,
+} as any)
+const ConsoleAuditRoute = ConsoleAuditRouteImport.update({
+  id: '/audit',
+  path: '/audit',
+  getParentRoute: () => ConsoleRoute,
+} as any)
+const ConsoleCardsRoute = ConsoleCardsRouteImport.update({
+  id: '/cards',
+  path: '/cards',
+  getParentRoute: () => ConsoleRoute,
+} as any)
+const ConsoleCatalogRoute = ConsoleCatalogRouteImport.update({
+  id: '/catalog',
+  path: '/catalog',
+  getParentRoute: () => ConsoleRoute,
+} as any)
+const ConsoleDenyListRoute = ConsoleDenyListRouteImport.update({
+  id: '/deny-list',
+  path: '/deny-list',
+  getParentRoute: () => ConsoleRoute,
+} as any)
+const ConsoleFinanceRoute = ConsoleFinanceRouteImport.update({
+  id: '/finance',
+  path: '/finance',
+  getParentRoute: () => ConsoleRoute,
+} as any)
+const ConsoleJoinRoute = ConsoleJoinRouteImport.update({
+  id: '/join',
+  path: '/join',
+  getParentRoute: () => ConsoleRoute,
+} as any)
+const ConsoleKeysRoute = ConsoleKeysRouteImport.update({
+  id: '/keys',
+  path: '/keys',
+  getParentRoute: () => ConsoleRoute,
+} as any)
+const ConsolePeopleRoute = ConsolePeopleRouteImport.update({
+  id: '/people',
+  path: '/people',
+  getParentRoute: () => ConsoleRoute,
+} as any)
+const ConsolePolicyRoute = ConsolePolicyRouteImport.update({
+  id: '/policy',
+  path: '/policy',
+  getParentRoute: () => ConsoleRoute,
+} as any)
+const ConsoleReconciliationRoute = ConsoleReconciliationRouteImport.update({
+  id: '/reconciliation',
+  path: '/reconciliation',
+  getParentRoute: () => ConsoleRoute,
+} as any)
+const ConsoleSignInRoute = ConsoleSignInRouteImport.update({
+  id: '/sign-in',
+  path: '/sign-in',
+  getParentRoute: () => ConsoleRoute,
+} as any)
+const ConsoleTerminalsRoute = ConsoleTerminalsRouteImport.update({
+  id: '/terminals',
+  path: '/terminals',
+  getParentRoute: () => ConsoleRoute,
+} as any)
 
 export interface FileRoutesByFullPath {
   '/': typeof IndexRoute
   '/$': typeof SplatRoute
   '/balance': typeof BalanceRoute
-  '/console': typeof ConsoleRoute
+  '/console': typeof ConsoleRouteWithChildren
   '/terminal': typeof TerminalRoute
+  '/console/audit': typeof ConsoleAuditRoute
+  '/console/cards': typeof ConsoleCardsRoute
+  '/console/catalog': typeof ConsoleCatalogRoute
+  '/console/deny-list': typeof ConsoleDenyListRoute
+  '/console/finance': typeof ConsoleFinanceRoute
+  '/console/join': typeof ConsoleJoinRoute
+  '/console/keys': typeof ConsoleKeysRoute
+  '/console/people': typeof ConsolePeopleRoute
+  '/console/policy': typeof ConsolePolicyRoute
+  '/console/reconciliation': typeof ConsoleReconciliationRoute
+  '/console/sign-in': typeof ConsoleSignInRoute
+  '/console/terminals': typeof ConsoleTerminalsRoute
+  '/console/': typeof ConsoleIndexRoute
 }
 export interface FileRoutesByTo {
   '/': typeof IndexRoute
   '/$': typeof SplatRoute
   '/balance': typeof BalanceRoute
-  '/console': typeof ConsoleRoute
   '/terminal': typeof TerminalRoute
+  '/console/audit': typeof ConsoleAuditRoute
+  '/console/cards': typeof ConsoleCardsRoute
+  '/console/catalog': typeof ConsoleCatalogRoute
+  '/console/deny-list': typeof ConsoleDenyListRoute
+  '/console/finance': typeof ConsoleFinanceRoute
+  '/console/join': typeof ConsoleJoinRoute
+  '/console/keys': typeof ConsoleKeysRoute
+  '/console/people': typeof ConsolePeopleRoute
+  '/console/policy': typeof ConsolePolicyRoute
+  '/console/reconciliation': typeof ConsoleReconciliationRoute
+  '/console/sign-in': typeof ConsoleSignInRoute
+  '/console/terminals': typeof ConsoleTerminalsRoute
+  '/console': typeof ConsoleIndexRoute
 }
 export interface FileRoutesById {
   __root__: typeof rootRouteImport
   '/': typeof IndexRoute
   '/$': typeof SplatRoute
   '/balance': typeof BalanceRoute
-  '/console': typeof ConsoleRoute
+  '/console': typeof ConsoleRouteWithChildren
   '/terminal': typeof TerminalRoute
+  '/console/audit': typeof ConsoleAuditRoute
+  '/console/cards': typeof ConsoleCardsRoute
+  '/console/catalog': typeof ConsoleCatalogRoute
+  '/console/deny-list': typeof ConsoleDenyListRoute
+  '/console/finance': typeof ConsoleFinanceRoute
+  '/console/join': typeof ConsoleJoinRoute
+  '/console/keys': typeof ConsoleKeysRoute
+  '/console/people': typeof ConsolePeopleRoute
+  '/console/policy': typeof ConsolePolicyRoute
+  '/console/reconciliation': typeof ConsoleReconciliationRoute
+  '/console/sign-in': typeof ConsoleSignInRoute
+  '/console/terminals': typeof ConsoleTerminalsRoute
+  '/console/': typeof ConsoleIndexRoute
 }
 export interface FileRouteTypes {
   fileRoutesByFullPath: FileRoutesByFullPath
-  fullPaths: '/' | '/$' | '/balance' | '/console' | '/terminal'
+  fullPaths:
+    | '/'
+    | '/$'
+    | '/balance'
+    | '/console'
+    | '/terminal'
+    | '/console/audit'
+    | '/console/cards'
+    | '/console/catalog'
+    | '/console/deny-list'
+    | '/console/finance'
+    | '/console/join'
+    | '/console/keys'
+    | '/console/people'
+    | '/console/policy'
+    | '/console/reconciliation'
+    | '/console/sign-in'
+    | '/console/terminals'
+    | '/console/'
   fileRoutesByTo: FileRoutesByTo
-  to: '/' | '/$' | '/balance' | '/console' | '/terminal'
-  id: '__root__' | '/' | '/$' | '/balance' | '/console' | '/terminal'
+  to:
+    | '/'
+    | '/$'
+    | '/balance'
+    | '/terminal'
+    | '/console/audit'
+    | '/console/cards'
+    | '/console/catalog'
+    | '/console/deny-list'
+    | '/console/finance'
+    | '/console/join'
+    | '/console/keys'
+    | '/console/people'
+    | '/console/policy'
+    | '/console/reconciliation'
+    | '/console/sign-in'
+    | '/console/terminals'
+    | '/console'
+  id:
+    | '__root__'
+    | '/'
+    | '/$'
+    | '/balance'
+    | '/console'
+    | '/terminal'
+    | '/console/audit'
+    | '/console/cards'
+    | '/console/catalog'
+    | '/console/deny-list'
+    | '/console/finance'
+    | '/console/join'
+    | '/console/keys'
+    | '/console/people'
+    | '/console/policy'
+    | '/console/reconciliation'
+    | '/console/sign-in'
+    | '/console/terminals'
+    | '/console/'
   fileRoutesById: FileRoutesById
 }
 export interface RootRouteChildren {
   IndexRoute: typeof IndexRoute
   SplatRoute: typeof SplatRoute
   BalanceRoute: typeof BalanceRoute
-  ConsoleRoute: typeof ConsoleRoute
+  ConsoleRoute: typeof ConsoleRouteWithChildren
   TerminalRoute: typeof TerminalRoute
 }
 
@@ -116,14 +286,140 @@ declare module '@tanstack/react-router' {
       preLoaderRoute: typeof TerminalRouteImport
       parentRoute: typeof rootRouteImport
     }
+    '/console/': {
+      id: '/console/'
+      path: '/'
+      fullPath: '/console/'
+      preLoaderRoute: typeof ConsoleIndexRouteImport
+      parentRoute: typeof ConsoleRoute
+    }
+    '/console/audit': {
+      id: '/console/audit'
+      path: '/audit'
+      fullPath: '/console/audit'
+      preLoaderRoute: typeof ConsoleAuditRouteImport
+      parentRoute: typeof ConsoleRoute
+    }
+    '/console/cards': {
+      id: '/console/cards'
+      path: '/cards'
+      fullPath: '/console/cards'
+      preLoaderRoute: typeof ConsoleCardsRouteImport
+      parentRoute: typeof ConsoleRoute
+    }
+    '/console/catalog': {
+      id: '/console/catalog'
+      path: '/catalog'
+      fullPath: '/console/catalog'
+      preLoaderRoute: typeof ConsoleCatalogRouteImport
+      parentRoute: typeof ConsoleRoute
+    }
+    '/console/deny-list': {
+      id: '/console/deny-list'
+      path: '/deny-list'
+      fullPath: '/console/deny-list'
+      preLoaderRoute: typeof ConsoleDenyListRouteImport
+      parentRoute: typeof ConsoleRoute
+    }
+    '/console/finance': {
+      id: '/console/finance'
+      path: '/finance'
+      fullPath: '/console/finance'
+      preLoaderRoute: typeof ConsoleFinanceRouteImport
+      parentRoute: typeof ConsoleRoute
+    }
+    '/console/join': {
+      id: '/console/join'
+      path: '/join'
+      fullPath: '/console/join'
+      preLoaderRoute: typeof ConsoleJoinRouteImport
+      parentRoute: typeof ConsoleRoute
+    }
+    '/console/keys': {
+      id: '/console/keys'
+      path: '/keys'
+      fullPath: '/console/keys'
+      preLoaderRoute: typeof ConsoleKeysRouteImport
+      parentRoute: typeof ConsoleRoute
+    }
+    '/console/people': {
+      id: '/console/people'
+      path: '/people'
+      fullPath: '/console/people'
+      preLoaderRoute: typeof ConsolePeopleRouteImport
+      parentRoute: typeof ConsoleRoute
+    }
+    '/console/policy': {
+      id: '/console/policy'
+      path: '/policy'
+      fullPath: '/console/policy'
+      preLoaderRoute: typeof ConsolePolicyRouteImport
+      parentRoute: typeof ConsoleRoute
+    }
+    '/console/reconciliation': {
+      id: '/console/reconciliation'
+      path: '/reconciliation'
+      fullPath: '/console/reconciliation'
+      preLoaderRoute: typeof ConsoleReconciliationRouteImport
+      parentRoute: typeof ConsoleRoute
+    }
+    '/console/sign-in': {
+      id: '/console/sign-in'
+      path: '/sign-in'
+      fullPath: '/console/sign-in'
+      preLoaderRoute: typeof ConsoleSignInRouteImport
+      parentRoute: typeof ConsoleRoute
+    }
+    '/console/terminals': {
+      id: '/console/terminals'
+      path: '/terminals'
+      fullPath: '/console/terminals'
+      preLoaderRoute: typeof ConsoleTerminalsRouteImport
+      parentRoute: typeof ConsoleRoute
+    }
   }
 }
+
+interface ConsoleRouteChildren {
+  ConsoleAuditRoute: typeof ConsoleAuditRoute
+  ConsoleCardsRoute: typeof ConsoleCardsRoute
+  ConsoleCatalogRoute: typeof ConsoleCatalogRoute
+  ConsoleDenyListRoute: typeof ConsoleDenyListRoute
+  ConsoleFinanceRoute: typeof ConsoleFinanceRoute
+  ConsoleJoinRoute: typeof ConsoleJoinRoute
+  ConsoleKeysRoute: typeof ConsoleKeysRoute
+  ConsolePeopleRoute: typeof ConsolePeopleRoute
+  ConsolePolicyRoute: typeof ConsolePolicyRoute
+  ConsoleReconciliationRoute: typeof ConsoleReconciliationRoute
+  ConsoleSignInRoute: typeof ConsoleSignInRoute
+  ConsoleTerminalsRoute: typeof ConsoleTerminalsRoute
+  ConsoleIndexRoute: typeof ConsoleIndexRoute
+}
+
+const ConsoleRouteChildren: ConsoleRouteChildren = {
+  ConsoleAuditRoute: ConsoleAuditRoute,
+  ConsoleCardsRoute: ConsoleCardsRoute,
+  ConsoleCatalogRoute: ConsoleCatalogRoute,
+  ConsoleDenyListRoute: ConsoleDenyListRoute,
+  ConsoleFinanceRoute: ConsoleFinanceRoute,
+  ConsoleJoinRoute: ConsoleJoinRoute,
+  ConsoleKeysRoute: ConsoleKeysRoute,
+  ConsolePeopleRoute: ConsolePeopleRoute,
+  ConsolePolicyRoute: ConsolePolicyRoute,
+  ConsoleReconciliationRoute: ConsoleReconciliationRoute,
+  ConsoleSignInRoute: ConsoleSignInRoute,
+  ConsoleTerminalsRoute: ConsoleTerminalsRoute,
+  ConsoleIndexRoute: ConsoleIndexRoute,
+}
+
+const ConsoleRouteWithChildren =
+  ConsoleRoute._addFileChildren(ConsoleRouteChildren)
 
 const rootRouteChildren: RootRouteChildren = {
   IndexRoute: IndexRoute,
   SplatRoute: SplatRoute,
   BalanceRoute: BalanceRoute,
-  ConsoleRoute: ConsoleRoute,
+  ConsoleRoute: ConsoleRouteWithChildren,
   TerminalRoute: TerminalRoute,
 }
 export const routeTree = rootRouteImport

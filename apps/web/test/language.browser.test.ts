@@ -45,13 +45,13 @@ describe("language switch", () => {
   it("keeps the chosen language on the terminal and switches back to English", async () => {
     const { page } = browser;
     await page.goto(`${server.origin}/terminal`);
-    await page.getByRole("heading", { level: 1, name: "Tempelkan kartu" }).waitFor();
+    await page.getByRole("heading", { level: 1, name: "Siapkan terminal ini" }).waitFor();
     await expect(page.getByTestId("status-last-card").textContent()).resolves.toContain("Belum ada kartu");
 
     await page.getByRole("button", { name: "English" }).click();
-    await page.getByRole("heading", { level: 1, name: "Tap a card" }).waitFor();
+    await page.getByRole("heading", { level: 1, name: "Set up this terminal" }).waitFor();
     await page.reload();
-    await page.getByRole("heading", { level: 1, name: "Tap a card" }).waitFor();
+    await page.getByRole("heading", { level: 1, name: "Set up this terminal" }).waitFor();
     await expect(page.locator("html").getAttribute("lang")).resolves.toBe("en");
     expect(browser.errors).toEqual([]);
   });

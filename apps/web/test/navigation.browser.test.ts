@@ -34,7 +34,7 @@ describe("start page", () => {
   });
 
   it.each([
-    { entry: "Terminal", path: "/terminal", heading: "Tap a card" },
+    { entry: "Terminal", path: "/terminal", heading: "Set up this terminal" },
     { entry: "Console", path: "/console", heading: "Console" },
     { entry: "Check my balance", path: "/balance", heading: "Check my balance" },
   ])("the $entry entry opens $path", async ({ entry, path, heading }) => {
@@ -49,25 +49,31 @@ describe("start page", () => {
   it("opens each page directly from its address", async () => {
     const { page } = browser;
     for (const [path, heading] of [
-      ["/terminal", "Tap a card"],
+      ["/terminal", "Set up this terminal"],
       ["/console", "Console"],
       ["/balance", "Check my balance"],
     ] as const) {
       await page.goto(`${server.origin}${path}`);
-      await expect(page.getByRole("heading", { level: 1 }).textContent()).resolves.toBe(heading);
+      // The terminal's screen depends on its IndexedDB, so it shows after hydration, not in the static HTML.
+      await page.getByRole("heading", { level: 1, name: heading, exact: true }).waitFor();
     }
     expect(browser.errors).toEqual([]);
   });
 
-  // Known flake: about one run in three on a loaded machine, React reports #418 (hydration mismatch) here and
-  // nowhere else. Retried until it is understood; the failure is real, not a test artefact, so keep looking.
-  it("answers an unknown address with a not-found page that leads home", { retry: 2 }, async () => {
+  // 404.html hydrates at /404 and then shows the address asked for (src/not-found-document.ts): hydrated at the
+  // unknown address itself, React reported a mismatch (#418) whenever the catch-all's code loaded late.
+  it("answers an unknown address with a not-found page that leads home", async () => {
     const { page } = browser;
-    await page.goto(`${server.origin}/no/such/page`);
+    const address = `${server.origin}/no/such/page?from=scan#top`;
+    // Pages answers with 404.html and a 404 status, which Chromium may log as a failed load of the document
+    // itself; once the service worker controls the page it serves the same document from its precache.
+    await page.goto(address);
     await expect(page.getByRole("heading", { level: 1 }).textContent()).resolves.toBe("Page not found");
+    await page.waitForURL(address);
     await page.getByRole("link", { name: "Go to the start page" }).click();
     await page.getByRole("heading", { level: 1, name: "Card payments that keep working offline" }).waitFor();
     expect(page.url()).toBe(`${server.origin}/`);
-    expect(browser.errors).toEqual([]);
+    const documentItself = `(${address})`;
+    expect(browser.errors.filter((error) => !error.endsWith(documentItself))).toEqual([]);
   });
 });

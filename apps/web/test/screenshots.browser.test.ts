@@ -24,7 +24,7 @@ afterAll(async () => {
 
 it.runIf(enabled).each([
   { path: "/", heading: "Card payments that keep working offline", file: "web-home.png" },
-  { path: "/terminal", heading: "Tap a card", file: "web-terminal.png" },
+  { path: "/terminal", heading: "Set up this terminal", file: "web-terminal.png" },
 ])("captures $path as docs/screenshots/$file", async ({ path, heading, file }) => {
   const { page } = browser;
   await page.emulateMedia({ reducedMotion: "reduce" });

@@ -88,3 +88,17 @@ describe("a tap end to end through VirtualCardTransport", () => {
     await again.close();
   });
 });
+
+describe("what the kiosk screen reads from the engine", () => {
+  it("has no policy before the first sync, then the synced policy's currency and the location's products", async () => {
+    const bare = await createTestTerminal({ bare: true });
+    expect(bare.engine.policy()).toBeNull();
+    expect(bare.engine.products()).toEqual([]);
+    await bare.engine.close();
+
+    const t = await createTestTerminal({ role: "pos", policy: { currency: { code: "IDR", minorUnit: 0 } } });
+    expect(t.engine.policy()?.currency).toEqual({ code: "IDR", minorUnit: 0 });
+    expect(t.engine.products().map((product) => product.id)).toContain("soup");
+    await t.engine.close();
+  });
+});

@@ -11,6 +11,7 @@ import {
   generateSigningKeyPair,
   jwkThumbprint,
   type OperationRequest,
+  type PolicyDocument,
   publicKeyToJwk,
 } from "@tessera/protocol";
 import { BackendClient, BackendError, type Endpoints } from "./backend/backend-client.ts";
@@ -397,6 +398,11 @@ export class TerminalEngine {
       secondsLeft: Math.max(0, grant.scope.expiresAt - now),
       expiresAt: grant.scope.expiresAt,
     };
+  }
+
+  /** The policy in force on this terminal (currency, session rules, limits), or null before the first sync. */
+  policy(): PolicyDocument | null {
+    return this.#rt.policy?.document ?? null;
   }
 
   /** The products this terminal sells: the catalog's entry for the grant's location. */

@@ -1,24 +1,14 @@
 // Registers the workbox service worker that keeps the app shell available offline, and applies
 // a new version only when the screen is idle: a kiosk must never reload under a customer's card.
 import { Workbox } from "workbox-window";
-import { createIdleGate } from "./idle-gate.ts";
+import { updateGate as idleGate } from "./update-hold.ts";
 
-/** How long without input before a waiting update may reload the page. */
-const UPDATE_QUIET_MS = 60_000;
+export { holdServiceWorkerUpdates } from "./update-hold.ts";
+
 /** How often to look at the idle gate while an update waits. */
 const IDLE_POLL_MS = 5_000;
 /** Kiosks can stay open for days, so they must look for new versions themselves. */
 const UPDATE_CHECK_MS = 30 * 60_000;
-
-const idleGate = createIdleGate({ quietMs: UPDATE_QUIET_MS, startedAt: Date.now() });
-
-/**
- * Keeps a waiting update from being applied until the returned function is called. Terminal code
- * holds it for the length of a card interaction.
- */
-export function holdServiceWorkerUpdates(): () => void {
-  return idleGate.hold();
-}
 
 let registered = false;
 

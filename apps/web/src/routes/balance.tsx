@@ -1,26 +1,18 @@
-// The cardholder's balance view: reads a card on the phone and shows balance and recent history.
+// The cardholder's balance view: reads a card on the phone (or a demo card) and shows balance and recent history.
 import { createFileRoute } from "@tanstack/react-router";
-import { Smartphone } from "lucide-react";
+import { BalanceApp } from "../balance/BalanceApp.tsx";
 import { PageLayout } from "../components/PageLayout.tsx";
-import { useT } from "../i18n/index.ts";
+import terminalCss from "../styles/terminal.css?url";
 
 export const Route = createFileRoute("/balance")({
+  head: () => ({ links: [{ rel: "stylesheet", href: terminalCss }] }),
   component: BalancePage,
 });
 
 function BalancePage() {
-  const t = useT();
   return (
     <PageLayout>
-      <section className="page-intro balance">
-        <Smartphone className="hero-icon" aria-hidden="true" size={56} />
-        <h1>{t("balance.title")}</h1>
-        <p className="lead">{t("balance.lead")}</p>
-        <div className="notice">
-          <p>{t("balance.needsNfc")}</p>
-          <p>{t("balance.comingSoon")}</p>
-        </div>
-      </section>
+      <BalanceApp />
     </PageLayout>
   );
 }

@@ -20,7 +20,10 @@ export interface E2EStack {
   adminToken: string;
   /** Where the app is served: a `localhost` origin, since passkeys cannot be used on an IP address. */
   webUrl: string;
-  /** Routes the app's built-in Worker URLs to this stack for every page of `context`. Call once per context. */
+  /**
+   * Routes the app's built-in Worker URLs to this stack for every page of `context`. Call once per context;
+   * `context.setOffline(true)` still cuts the pages off.
+   */
   connect(context: BrowserContext): Promise<void>;
   stop(): Promise<void>;
 }
@@ -81,12 +84,30 @@ export async function startE2EStack(): Promise<E2EStack> {
     adminToken: stack.adminToken,
     webUrl,
     async connect(context) {
+      // The Workers check a DPoP proof against the URL they see, which they take from the Host header, so the
+      // built-in host must stay there: a proof for http://localhost:8782/v1/grants then holds on this stack's
+      // port. Chromium will not let a route change Host, so the call is made from here (route.fetch) and its
+      // answer handed back — and a call made from here would ignore setOffline, so this context's offline
+      // switch is followed and honoured here too.
+      let offline = false;
+      const setOffline = context.setOffline.bind(context);
+      context.setOffline = async (value: boolean) => {
+        offline = value;
+        await setOffline(value);
+      };
       await context.route(
         (url) => rewrites.has(url.origin),
-        (route) => {
+        async (route) => {
           const url = new URL(route.request().url());
           const target = rewrites.get(url.origin);
-          return route.continue(target ? { url: `${target}${url.pathname}${url.search}` } : undefined);
+          if (!target) return route.continue();
+          if (offline) return route.abort("internetdisconnected");
+          const response = await route.fetch({
+            url: `${target}${url.pathname}${url.search}`,
+            headers: { ...route.request().headers(), host: url.host },
+            maxRedirects: 0,
+          });
+          return route.fulfill({ response });
         },
       );
     },

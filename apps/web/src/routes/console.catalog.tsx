@@ -1,0 +1,7 @@
+// Catalog: the current version, a checked draft, its diff, publish, history and rollback.
+import { createFileRoute } from "@tanstack/react-router";
+import { DocumentPage } from "../console/DocumentPage.tsx";
+
+export const Route = createFileRoute("/console/catalog")({
+  component: () => <DocumentPage kind="catalog" />,
+});

@@ -1,0 +1,105 @@
+// Keys: the signing-key versions, which are live (grants and certificates still valid under them), whether
+// the policy tells card readers to accept them, and rotation.
+import { createFileRoute } from "@tanstack/react-router";
+import {
+  ActionButton,
+  ErrorNotice,
+  formatIso,
+  Loading,
+  PageHeader,
+  Panel,
+  StatusBadge,
+  useLoad,
+} from "../console/components/ui.tsx";
+import { can } from "../console/roles.ts";
+import { useSignedIn } from "../console/session.tsx";
+import { useI18n } from "../i18n/index.ts";
+
+export const Route = createFileRoute("/console/keys")({ component: KeysPage });
+
+interface SigningKey {
+  version: number;
+  kid: string;
+  status: "published" | "active" | "previous" | "retired";
+  publishedAt: string;
+  activatedAt: string | null;
+  retiredAt: string | null;
+  activatableAt: string | null;
+  liveGrants: number;
+  validUntil: string | null;
+  acceptedByPolicy: boolean;
+}
+
+function KeysPage() {
+  const { t, locale } = useI18n();
+  const { api, role } = useSignedIn();
+  const keys = useLoad(
+    (signal) => api.get<{ keys: SigningKey[] }>("grants", "/keys", undefined, signal),
+    [api],
+  );
+  const mayRotate = can(role, "keys.rotate");
+  return (
+    <>
+      <PageHeader title={t("console.section.keys")} lead={t("console.keys.lead")}>
+        {mayRotate ? (
+          <ActionButton
+            onClick={async () => {
+              await api.post("grants", "/keys/rotate", {});
+              keys.reload();
+            }}
+          >
+            {t("console.keys.rotate")}
+          </ActionButton>
+        ) : null}
+      </PageHeader>
+      <Panel title={t("console.keys.versions")} id="keys">
+        <ErrorNotice error={keys.error} />
+        <Loading when={keys.loading && !keys.data} />
+        <table className="console-table">
+          <thead>
+            <tr>
+              <th scope="col">{t("console.keys.version")}</th>
+              <th scope="col">{t("console.keys.status")}</th>
+              <th scope="col">{t("console.keys.liveGrants")}</th>
+              <th scope="col">{t("console.keys.validUntil")}</th>
+              <th scope="col">{t("console.keys.accepted")}</th>
+              <th scope="col">{t("console.keys.published")}</th>
+              {mayRotate ? <th scope="col">{t("console.keys.activate")}</th> : null}
+            </tr>
+          </thead>
+          <tbody>
+            {keys.data?.keys.map((key) => (
+              <tr key={key.version}>
+                <td>
+                  {key.version} <code className="console-muted">{key.kid}</code>
+                </td>
+                <td>
+                  <StatusBadge status={`key-${key.status}`} label={t(`console.keyStatus.${key.status}`)} />
+                </td>
+                <td>{key.liveGrants}</td>
+                <td>{formatIso(key.validUntil, locale)}</td>
+                <td>{key.acceptedByPolicy ? t("console.yes") : t("console.no")}</td>
+                <td>{formatIso(key.publishedAt, locale)}</td>
+                {mayRotate ? (
+                  <td>
+                    {key.status === "published" ? (
+                      <ActionButton
+                        kind="quiet"
+                        onClick={async () => {
+                          await api.post("grants", `/keys/${key.version}/activate`, {});
+                          keys.reload();
+                        }}
+                      >
+                        {t("console.keys.activateNow", { at: formatIso(key.activatableAt, locale) })}
+                      </ActionButton>
+                    ) : null}
+                  </td>
+                ) : null}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </Panel>
+    </>
+  );
+}
