@@ -2,7 +2,10 @@
 // `npm run bench`: starts the local stack on its own ports and fresh state, runs every benchmark module
 // (apps/*/bench/*.bench.mjs), each measuring its operation beside a floor in the same run, and writes
 // bench/results.json plus the table in docs/benchmarks.md. Never part of `npm test`'s timing verdicts;
-// `--smoke` runs every module with tiny sizes and writes nothing, to check the benchmarks still run.
+// `--smoke` runs every module with tiny sizes and writes nothing, to check the benchmarks still run (the
+// simulator package's tests do, so they cannot rot). The stack takes free ports unless `--ports=P,G,R` names
+// them, so a benchmark never collides with `npm run dev`, a test run or another benchmark. `--only=TEXT`
+// runs the modules whose path contains TEXT; add `--merge` to keep the other modules' rows of the last run.
 import {
   existsSync,
   mkdirSync,
@@ -12,6 +15,7 @@ import {
   rmSync,
   writeFileSync,
 } from "node:fs";
+import { createServer } from "node:net";
 import { cpus, platform, release, tmpdir, totalmem } from "node:os";
 import { join, relative } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -21,7 +25,25 @@ import { root, startStack } from "./lib/local-stack.mjs";
 const args = process.argv.slice(2);
 const smoke = args.includes("--smoke");
 const only = args.find((a) => a.startsWith("--only="))?.slice("--only=".length);
+const fixedPorts = args
+  .find((a) => a.startsWith("--ports="))
+  ?.slice("--ports=".length)
+  .split(",")
+  .map(Number);
+const merge = args.includes("--merge");
 const log = (message) => process.stderr.write(`bench: ${message}\n`);
+
+/** A port the OS just handed out. */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
 
 function benchModules() {
   const found = [];
@@ -46,14 +68,27 @@ const results = [];
 let stack;
 let failed = 0;
 try {
-  stack = await startStack({
-    stateDir,
-    ports: { policy: 8791, grants: 8792, reconciliation: 8793 },
-    // Floor routes exist only when this var is set; production never sets it.
-    vars: { BENCH_FLOOR: "1" },
-    quiet: true,
-    log,
-  });
+  // wrangler processes started at the same instant by parallel runs can collide on an internal socket, and a
+  // free port can be taken between asking and listening: one more attempt on new ports gets past both.
+  for (let attempt = 1; !stack; attempt++) {
+    try {
+      stack = await startStack({
+        stateDir,
+        ports: {
+          policy: fixedPorts?.[0] ?? (await freePort()),
+          grants: fixedPorts?.[1] ?? (await freePort()),
+          reconciliation: fixedPorts?.[2] ?? (await freePort()),
+        },
+        // Floor routes exist only when this var is set; production never sets it.
+        vars: { BENCH_FLOOR: "1" },
+        quiet: true,
+        log,
+      });
+    } catch (error) {
+      if (attempt >= 2 || fixedPorts) throw error;
+      log(`the stack did not start (${error.message}); once more`);
+    }
+  }
   for (const file of benchModules()) {
     const name = relative(root, file);
     log(`running ${name}${smoke ? " (smoke)" : ""}`);
@@ -88,14 +123,30 @@ try {
 
 if (!smoke) {
   const when = new Date().toISOString();
+  for (const result of results) result.when = when;
   mkdirSync(join(root, "bench"), { recursive: true });
-  writeFileSync(
-    join(root, "bench", "results.json"),
-    `${JSON.stringify({ when, machine, results }, null, 2)}\n`,
-  );
+  const resultsFile = join(root, "bench", "results.json");
+  // `--merge` (with `--only`): the modules run now replace their own rows; the others keep theirs, each row
+  // saying which run it is from.
+  if (merge && existsSync(resultsFile)) {
+    const previous = JSON.parse(readFileSync(resultsFile, "utf8"));
+    const ran = new Set(results.map((r) => r.module));
+    const kept = previous.results
+      .filter((r) => !ran.has(r.module))
+      .map((r) => ({ when: previous.when, ...r }));
+    results.unshift(...kept);
+  }
+  const runs = [...new Set(results.map((r) => r.when))].sort();
+  writeFileSync(resultsFile, `${JSON.stringify({ when: runs[0] ?? when, machine, results }, null, 2)}\n`);
   const docs = join(root, "docs", "benchmarks.md");
   const table = [
-    `Run ${when} on ${machine.cores} × ${machine.cpu}, ${machine.memoryGiB} GiB, ${machine.os}, Node ${machine.node}.`,
+    `Run ${runs[0] ?? when} on ${machine.cores} × ${machine.cpu}, ${machine.memoryGiB} GiB, ${machine.os}, Node ${machine.node}.`,
+    ...runs
+      .slice(1)
+      .map(
+        (at) =>
+          `Rows of ${[...new Set(results.filter((r) => r.when === at).map((r) => r.module))].join(", ")} from a later run, ${at}.`,
+      ),
     "",
     "| benchmark | p50 ms | p99 ms | floor p99 ms | ratio | target ratio | throughput | notes |",
     "|---|---:|---:|---:|---:|---:|---:|---|",

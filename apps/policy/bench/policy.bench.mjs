@@ -8,9 +8,13 @@ import { assertStatus, median, round2 } from "../../../scripts/lib/bench-stats.m
 const CONNECTIONS = 50;
 const TARGET_RATIO = 1.5;
 
-function load(autocannon, url, headers, seconds) {
+/** Smoke runs count requests instead of seconds: on a saturated machine a 1-s run can finish none. */
+const SMOKE_REQUESTS = 100;
+
+function load(autocannon, url, headers, seconds, smoke = false) {
+  const length = smoke ? { amount: SMOKE_REQUESTS } : { duration: seconds };
   return new Promise((resolve, reject) => {
-    autocannon({ url, connections: CONNECTIONS, duration: seconds, headers }, (error, result) =>
+    autocannon({ url, connections: CONNECTIONS, ...length, headers }, (error, result) =>
       error ? reject(error) : resolve(result),
     );
   });
@@ -32,21 +36,27 @@ export async function run({ baseUrl, urls, autocannon, record, smoke = false, lo
     throw new Error("GET /bench/floor is off: start the policy Worker with the var BENCH_FLOOR=1");
   await floorProbe.text();
 
-  const seconds = smoke ? 1 : 5;
+  const seconds = 5;
   const rounds = smoke ? 1 : 3;
   const runs = { floor: [], full: [], notModified: [] };
   // Warm-up, not measured: JIT, KV's local cache, connection set-up.
-  await load(autocannon, `${base}/bench/floor`, {}, smoke ? 1 : 2);
-  await load(autocannon, `${base}/v1/policy`, {}, smoke ? 1 : 2);
+  await load(autocannon, `${base}/bench/floor`, {}, 2, smoke);
+  await load(autocannon, `${base}/v1/policy`, {}, 2, smoke);
   for (let round = 1; round <= rounds; round++) {
     log(`  policy round ${round}/${rounds}`);
-    const floor = await load(autocannon, `${base}/bench/floor`, {}, seconds);
+    const floor = await load(autocannon, `${base}/bench/floor`, {}, seconds, smoke);
     assertStatus(floor, "200", "floor");
     runs.floor.push(floor);
-    const full = await load(autocannon, `${base}/v1/policy`, {}, seconds);
+    const full = await load(autocannon, `${base}/v1/policy`, {}, seconds, smoke);
     assertStatus(full, "200", "policy 200");
     runs.full.push(full);
-    const notModified = await load(autocannon, `${base}/v1/policy`, { "If-None-Match": etag }, seconds);
+    const notModified = await load(
+      autocannon,
+      `${base}/v1/policy`,
+      { "If-None-Match": etag },
+      seconds,
+      smoke,
+    );
     assertStatus(notModified, "304", "policy 304");
     runs.notModified.push(notModified);
   }

@@ -1,0 +1,11 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["src/**/*.test.ts", "test/**/*.test.ts"],
+    // The default run starts three Workers and runs a small fleet with real Ed25519 on a shared 2-core machine.
+    testTimeout: 240_000,
+    hookTimeout: 120_000,
+    reporters: ["default", ["json", { outputFile: ".test-results/vitest.json" }]],
+  },
+});
