@@ -418,7 +418,10 @@ export class TerminalEngine {
     if (!credentials)
       throw new EngineError("no_grant", "a card's ledger is read with a session grant in force");
     return CardLedgerAnswer.parse(
-      await this.#rt.client.json("reconciliation", "GET", PATHS.card(cardId), { credentials, proof: true }),
+      await this.#rt.client.json("reconciliation", "GET", PATHS.cardRestore(cardId), {
+        credentials,
+        proof: true,
+      }),
     );
   }
 

@@ -14,7 +14,7 @@ export const PATHS = {
   batches: "/v1/reconciliation/batches",
   reports: "/v1/reports",
   topupAuthorisations: "/v1/topups/authorisations",
-  card: (cardId: string) => `/v1/cards/${encodeURIComponent(cardId)}`,
+  cardRestore: (cardId: string) => `/v1/cards/${encodeURIComponent(cardId)}/restore`,
 } as const;
 
 /** Epoch seconds or an ISO 8601 instant: the contract names the fields, and either spelling is unambiguous. */

@@ -448,8 +448,9 @@ export class FakeBackend {
     if (key === `POST ${reconciliation} /v1/reconciliation/batches`) return this.#batch(request);
     if (key === `POST ${reconciliation} /v1/reports`) return this.#report(request);
     if (key === `POST ${reconciliation} /v1/topups/authorisations`) return this.#authorise(request);
-    if (request.method === "GET" && url.origin === reconciliation && url.pathname.startsWith("/v1/cards/")) {
-      return this.#card(request, decodeURIComponent(url.pathname.slice("/v1/cards/".length)));
+    const restore = /^\/v1\/cards\/([^/]+)\/restore$/.exec(url.pathname);
+    if (request.method === "GET" && url.origin === reconciliation && restore?.[1]) {
+      return this.#card(request, decodeURIComponent(restore[1]));
     }
     return problem("not_found", key);
   }
@@ -685,6 +686,7 @@ export class FakeBackend {
       counter: last.counterAfter,
       chain: last.chainAfter,
       status: "active",
+      complete: true,
     });
   }
 }

@@ -92,3 +92,15 @@ export const CardList = z
     next: z.string().nullable().describe("Pass as `after` for the next page"),
   })
   .openapi("CardList");
+
+/** The part of a card a station needs to restore it, and nothing of the cardholder's history. */
+export const CardRestoreView = z
+  .object({
+    cardId: z.string(),
+    balance: z.int().describe("Reconciled balance, minor units"),
+    counter: z.int(),
+    chain: z.string().describe("Chain head of the reconciled state"),
+    status: CardStatus,
+    complete: z.boolean().describe("No gap is held open and no state waits to be connected"),
+  })
+  .openapi("CardRestore");
