@@ -77,7 +77,8 @@ afterAll(async () => {
  */
 function unexpectedErrors(session: BrowserSession): string[] {
   return session.errors.filter(
-    (error) => !/^console: Failed to load resource: net::ERR_(INTERNET_DISCONNECTED|FAILED)$/.test(error),
+    (error) =>
+      !/^console: Failed to load resource: net::ERR_(INTERNET_DISCONNECTED|FAILED)( \(.*\))?$/.test(error),
   );
 }
 

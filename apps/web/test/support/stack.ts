@@ -102,12 +102,18 @@ export async function startE2EStack(): Promise<E2EStack> {
           const target = rewrites.get(url.origin);
           if (!target) return route.continue();
           if (offline) return route.abort("internetdisconnected");
-          const response = await route.fetch({
-            url: `${target}${url.pathname}${url.search}`,
-            headers: { ...route.request().headers(), host: url.host },
-            maxRedirects: 0,
-          });
-          return route.fulfill({ response });
+          try {
+            const response = await route.fetch({
+              url: `${target}${url.pathname}${url.search}`,
+              headers: { ...route.request().headers(), host: url.host },
+              maxRedirects: 0,
+            });
+            await route.fulfill({ response });
+          } catch {
+            // The page went away (navigation, closed browser) while the call was in flight, or the Worker
+            // did not answer: the browser sees a failed request, as it would without this detour.
+            await route.abort("failed").catch(() => undefined);
+          }
         },
       );
     },
