@@ -3,6 +3,7 @@
 import { createFileRoute } from "@tanstack/react-router";
 import { useState } from "react";
 import { ProblemError } from "../console/api.ts";
+import { DenyFields } from "../console/components/DenyFields.tsx";
 import {
   ActionButton,
   ErrorNotice,
@@ -14,7 +15,7 @@ import {
   StatusBadge,
   useLoad,
 } from "../console/components/ui.tsx";
-import { DENY_REASONS, type Flag } from "../console/data.ts";
+import type { DenyReason, Flag } from "../console/data.ts";
 import { can } from "../console/roles.ts";
 import { useSignedIn } from "../console/session.tsx";
 import { useI18n } from "../i18n/index.ts";
@@ -138,7 +139,7 @@ function CardsPage() {
 function CardDetail({ cardId }: { cardId: string }) {
   const { t, locale } = useI18n();
   const { api, role } = useSignedIn();
-  const [reason, setReason] = useState<(typeof DENY_REASONS)[number]>("lost");
+  const [reason, setReason] = useState<DenyReason>("lost");
   const [note, setNote] = useState("");
   const [amount, setAmount] = useState("");
   const [authorised, setAuthorised] = useState<string | null>(null);
@@ -211,24 +212,13 @@ function CardDetail({ cardId }: { cardId: string }) {
             </ActionButton>
           ) : (
             <form className="console-form console-form-row" onSubmit={(event) => event.preventDefault()}>
-              <div className="field">
-                <label htmlFor="block-reason">{t("console.denyList.reason")}</label>
-                <select
-                  id="block-reason"
-                  value={reason}
-                  onChange={(e) => setReason(e.target.value as typeof reason)}
-                >
-                  {DENY_REASONS.map((r) => (
-                    <option key={r} value={r}>
-                      {t(`console.denyReason.${r}`)}
-                    </option>
-                  ))}
-                </select>
-              </div>
-              <div className="field">
-                <label htmlFor="block-note">{t("console.denyList.note")}</label>
-                <input id="block-note" value={note} onChange={(e) => setNote(e.target.value)} />
-              </div>
+              <DenyFields
+                idPrefix="block"
+                reason={reason}
+                onReason={setReason}
+                note={note}
+                onNote={setNote}
+              />
               <ActionButton
                 kind="danger"
                 onClick={async () => {

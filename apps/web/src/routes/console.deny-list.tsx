@@ -2,6 +2,7 @@
 // with progress and cancel (one audited change per card, so an import stopped half-way is still consistent).
 import { createFileRoute } from "@tanstack/react-router";
 import { useRef, useState } from "react";
+import { DenyFields } from "../console/components/DenyFields.tsx";
 import {
   ActionButton,
   ErrorNotice,
@@ -12,7 +13,7 @@ import {
   Progress,
   useLoad,
 } from "../console/components/ui.tsx";
-import { DENY_REASONS, type DenyReason } from "../console/data.ts";
+import type { DenyReason } from "../console/data.ts";
 import { type DenyImportProblem, parseDenyCsv } from "../console/deny-csv.ts";
 import { can } from "../console/roles.ts";
 import { useSignedIn } from "../console/session.tsx";
@@ -148,24 +149,7 @@ function AddEntry({ onChanged }: { onChanged: () => void }) {
             onChange={(event) => setId(event.target.value)}
           />
         </div>
-        <div className="field">
-          <label htmlFor="deny-reason">{t("console.denyList.reason")}</label>
-          <select
-            id="deny-reason"
-            value={reason}
-            onChange={(event) => setReason(event.target.value as DenyReason)}
-          >
-            {DENY_REASONS.map((r) => (
-              <option key={r} value={r}>
-                {t(`console.denyReason.${r}`)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="deny-note">{t("console.denyList.note")}</label>
-          <input id="deny-note" value={note} onChange={(event) => setNote(event.target.value)} />
-        </div>
+        <DenyFields idPrefix="deny" reason={reason} onReason={setReason} note={note} onNote={setNote} />
         <ActionButton
           type="submit"
           kind="danger"
