@@ -9,7 +9,7 @@ describe("the fleet simulator's default run", () => {
 
   beforeAll(async () => {
     report = await simulateOnLocalStack(DEFAULT_OPTIONS);
-  }, 240_000);
+  }, 900_000);
 
   afterAll(() => {
     // simulateOnLocalStack stops its stack itself, also when the run throws.
