@@ -4,15 +4,7 @@ import type { PolicyDraft } from "@tessera/protocol";
 import { useEffect, useState } from "react";
 import { type MessageKey, useI18n } from "../i18n/index.ts";
 import { ProblemError } from "./api.ts";
-import {
-  ActionButton,
-  ErrorNotice,
-  formatIso,
-  Loading,
-  PageHeader,
-  Panel,
-  useLoad,
-} from "./components/ui.tsx";
+import { ActionButton, formatIso, LoadState, PageHeader, Panel, useLoad } from "./components/ui.tsx";
 import {
   catalogPriceFields,
   checkDraft,
@@ -100,8 +92,7 @@ export function DocumentPage({ kind }: { kind: DocumentKindName }) {
   return (
     <>
       <PageHeader title={t(TITLES[kind].title)} lead={t(TITLES[kind].lead)} />
-      <ErrorNotice error={loaded.error} />
-      <Loading when={loaded.loading && !loaded.data} />
+      <LoadState loaded={loaded} />
       <p data-testid="current-version">
         {current
           ? t("console.documents.current", { version: current.version })

@@ -5,9 +5,8 @@ import { useState } from "react";
 import { ExportButton } from "../console/components/Export.tsx";
 import {
   ActionButton,
-  ErrorNotice,
   formatTime,
-  Loading,
+  LoadState,
   PageHeader,
   Panel,
   useLoad,
@@ -115,8 +114,7 @@ function AuditPage() {
         ) : null}
       </Panel>
       <Panel title={t("console.audit.entries")} id="audit-entries">
-        <ErrorNotice error={entries.error} />
-        <Loading when={entries.loading && !entries.data} />
+        <LoadState loaded={entries} />
         <table className="console-table">
           <thead>
             <tr>

@@ -6,10 +6,9 @@ import { ProblemError } from "../console/api.ts";
 import { DenyFields } from "../console/components/DenyFields.tsx";
 import {
   ActionButton,
-  ErrorNotice,
   formatAmount,
   formatTime,
-  Loading,
+  LoadState,
   PageHeader,
   Panel,
   StatusBadge,
@@ -103,8 +102,7 @@ function CardsPage() {
       </search>
       {cardId ? <CardDetail key={cardId} cardId={cardId} /> : null}
       <Panel title={t("console.cards.recent")} id="recent-cards">
-        <ErrorNotice error={recent.error} />
-        <Loading when={recent.loading && !recent.data} />
+        <LoadState loaded={recent} />
         <table className="console-table">
           <thead>
             <tr>
@@ -165,8 +163,7 @@ function CardDetail({ cardId }: { cardId: string }) {
   const deny = card.data?.deny;
   return (
     <Panel title={t("console.cards.detailTitle", { id: cardId })} id="card-detail">
-      <ErrorNotice error={card.error} />
-      <Loading when={card.loading && !card.data} />
+      <LoadState loaded={card} />
       {card.data && !view ? <p className="console-muted">{t("console.cards.unknown")}</p> : null}
       {view ? (
         <dl className="console-facts">

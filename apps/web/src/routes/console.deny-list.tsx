@@ -5,9 +5,8 @@ import { useRef, useState } from "react";
 import { DenyFields } from "../console/components/DenyFields.tsx";
 import {
   ActionButton,
-  ErrorNotice,
   formatTime,
-  Loading,
+  LoadState,
   PageHeader,
   Panel,
   Progress,
@@ -50,8 +49,7 @@ function DenyListPage() {
       {mayChange ? <AddEntry onChanged={list.reload} /> : null}
       {mayChange ? <CsvImport onChanged={list.reload} /> : null}
       <Panel title={t("console.denyList.cards")} id="deny-cards">
-        <ErrorNotice error={list.error} />
-        <Loading when={list.loading && !list.data} />
+        <LoadState loaded={list} />
         {list.data ? (
           <p className="console-muted">
             {t("console.denyList.version", { version: list.data.version, count: list.data.cards.length })}

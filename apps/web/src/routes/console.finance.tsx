@@ -3,15 +3,7 @@
 import { createFileRoute } from "@tanstack/react-router";
 import { saveBlob } from "../console/api.ts";
 import { BarChart, LineChart } from "../console/charts/Charts.tsx";
-import {
-  ErrorNotice,
-  formatAmount,
-  Loading,
-  PageHeader,
-  Panel,
-  Stat,
-  useLoad,
-} from "../console/components/ui.tsx";
+import { formatAmount, LoadState, PageHeader, Panel, Stat, useLoad } from "../console/components/ui.tsx";
 import {
   type ActivityStats,
   bucketStarts,
@@ -90,8 +82,7 @@ function FinancePage() {
   return (
     <>
       <PageHeader title={t("console.section.finance")} lead={t("console.finance.lead")} />
-      <ErrorNotice error={data.error} />
-      <Loading when={data.loading && !data.data} />
+      <LoadState loaded={data} />
       {data.data ? (
         <dl className="stat-grid">
           <Stat

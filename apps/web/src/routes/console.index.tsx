@@ -6,7 +6,7 @@ import {
   ErrorNotice,
   formatAmount,
   formatTime,
-  Loading,
+  LoadState,
   PageHeader,
   Panel,
   Stat,
@@ -106,8 +106,7 @@ function Dashboard() {
   return (
     <>
       <PageHeader title={t("console.section.dashboard")} lead={t("console.dashboard.lead")} />
-      <ErrorNotice error={fleet.error} />
-      <Loading when={fleet.loading && !fleet.data} />
+      <LoadState loaded={fleet} />
       <dl className="stat-grid">
         <Stat label={t("console.status.online")} value={count("online")} tone="good" />
         <Stat

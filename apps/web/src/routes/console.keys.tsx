@@ -3,9 +3,8 @@
 import { createFileRoute } from "@tanstack/react-router";
 import {
   ActionButton,
-  ErrorNotice,
   formatIso,
-  Loading,
+  LoadState,
   PageHeader,
   Panel,
   StatusBadge,
@@ -53,8 +52,7 @@ function KeysPage() {
         ) : null}
       </PageHeader>
       <Panel title={t("console.keys.versions")} id="keys">
-        <ErrorNotice error={keys.error} />
-        <Loading when={keys.loading && !keys.data} />
+        <LoadState loaded={keys} />
         <table className="console-table">
           <thead>
             <tr>

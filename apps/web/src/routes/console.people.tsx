@@ -1,15 +1,7 @@
 // People (admins): invite someone with a role and hand them the one-time link; open and past invitations.
 import { createFileRoute } from "@tanstack/react-router";
 import { useState } from "react";
-import {
-  ActionButton,
-  ErrorNotice,
-  formatIso,
-  Loading,
-  PageHeader,
-  Panel,
-  useLoad,
-} from "../console/components/ui.tsx";
+import { ActionButton, formatIso, LoadState, PageHeader, Panel, useLoad } from "../console/components/ui.tsx";
 import { invitationLink } from "../console/invitation.ts";
 import { can, ROLES, type Role } from "../console/roles.ts";
 import { useSignedIn } from "../console/session.tsx";
@@ -101,8 +93,7 @@ function PeoplePage() {
         ) : null}
       </Panel>
       <Panel title={t("console.people.invitations")} id="invitations">
-        <ErrorNotice error={invitations.error} />
-        <Loading when={invitations.loading && !invitations.data} />
+        <LoadState loaded={invitations} />
         <table className="console-table">
           <thead>
             <tr>

@@ -9,7 +9,7 @@ import {
   ErrorNotice,
   formatAmount,
   formatTime,
-  Loading,
+  LoadState,
   PageHeader,
   Panel,
   StatusBadge,
@@ -85,8 +85,7 @@ function ReconciliationPage() {
             allowAll="console.all"
           />
         </form>
-        <ErrorNotice error={flags.error} />
-        <Loading when={flags.loading && !flags.data} />
+        <LoadState loaded={flags} />
         {flags.data?.flags.length === 0 ? <p className="console-muted">{t("console.flags.none")}</p> : null}
         <ul className="flag-list">
           {flags.data?.flags.map((flag) => (

@@ -9,7 +9,7 @@ import {
   formatAmount,
   formatIso,
   formatTime,
-  Loading,
+  LoadState,
   PageHeader,
   Panel,
   StatusBadge,
@@ -82,8 +82,7 @@ function TerminalsPage() {
       <PageHeader title={t("console.section.terminals")} lead={t("console.terminals.lead")} />
       {can(role, "terminals.enrol") ? <EnrolForm onEnrolled={fleet.reload} /> : null}
       <Panel title={t("console.terminals.fleet")} id="fleet">
-        <ErrorNotice error={fleet.error} />
-        <Loading when={fleet.loading && !fleet.data} />
+        <LoadState loaded={fleet} />
         <table className="console-table">
           <thead>
             <tr>

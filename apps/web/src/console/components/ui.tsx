@@ -50,13 +50,19 @@ export function ErrorNotice({ error }: { error: unknown }) {
   );
 }
 
-export function Loading({ when }: { when: boolean }) {
+/** What a loaded piece of a page shows before its data: the failure, or "loading" until the first answer. */
+export function LoadState({ loaded }: { loaded: Loaded<unknown> }) {
   const t = useT();
-  return when ? (
-    <p className="console-muted" role="status">
-      {t("console.loading")}
-    </p>
-  ) : null;
+  return (
+    <>
+      <ErrorNotice error={loaded.error} />
+      {loaded.loading && !loaded.data ? (
+        <p className="console-muted" role="status">
+          {t("console.loading")}
+        </p>
+      ) : null}
+    </>
+  );
 }
 
 export function PageHeader({
