@@ -1,30 +1,11 @@
 import { cardRecords, equalBytes } from "@tessera/protocol";
 import { CardTornError } from "@tessera/protocol/virtual-card";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { useMemoryLocalStorage } from "../testing/memory-local-storage.ts";
 import { isAbortError } from "./card-presenter.ts";
 import { DEMO_WALLET_STORAGE_KEY, DemoWallet } from "./demo-wallet.ts";
 
-class MemoryStorage {
-  #items = new Map<string, string>();
-  getItem(key: string) {
-    return this.#items.get(key) ?? null;
-  }
-  setItem(key: string, value: string) {
-    this.#items.set(key, value);
-  }
-  removeItem(key: string) {
-    this.#items.delete(key);
-  }
-}
-
-const original = Object.getOwnPropertyDescriptor(globalThis, "localStorage");
-beforeEach(() => {
-  Object.defineProperty(globalThis, "localStorage", { value: new MemoryStorage(), configurable: true });
-});
-afterEach(() => {
-  if (original) Object.defineProperty(globalThis, "localStorage", original);
-  else Reflect.deleteProperty(globalThis, "localStorage");
-});
+useMemoryLocalStorage();
 
 const records = cardRecords(Uint8Array.from({ length: 200 }, (_, i) => i));
 

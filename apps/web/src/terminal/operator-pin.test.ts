@@ -1,4 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { useMemoryLocalStorage } from "../testing/memory-local-storage.ts";
 import {
   hasOperatorPin,
   OPERATOR_PIN_STORAGE_KEY,
@@ -6,28 +7,7 @@ import {
   verifyOperatorPin,
 } from "./operator-pin.ts";
 
-/** A Storage like the browser's, for Node. */
-class MemoryStorage {
-  #items = new Map<string, string>();
-  getItem(key: string) {
-    return this.#items.get(key) ?? null;
-  }
-  setItem(key: string, value: string) {
-    this.#items.set(key, value);
-  }
-  removeItem(key: string) {
-    this.#items.delete(key);
-  }
-}
-
-const original = Object.getOwnPropertyDescriptor(globalThis, "localStorage");
-beforeEach(() => {
-  Object.defineProperty(globalThis, "localStorage", { value: new MemoryStorage(), configurable: true });
-});
-afterEach(() => {
-  if (original) Object.defineProperty(globalThis, "localStorage", original);
-  else Reflect.deleteProperty(globalThis, "localStorage");
-});
+useMemoryLocalStorage();
 
 describe("the operator PIN", () => {
   it("is kept only as a salted hash and unlocks with the same digits only", async () => {
