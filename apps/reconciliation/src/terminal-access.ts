@@ -2,10 +2,9 @@
  * How terminals authenticate here: their session grant and DPoP proof (the kit's terminal-auth), with
  * the grants Worker's JWKS and terminal directory, and proof ids remembered in the isolate and RECON_KV.
  */
-import { type TerminalStatus, terminalAuth } from "@tessera/service-kit";
+import { kvJtiStore, type TerminalStatus, terminalAuth } from "@tessera/service-kit";
 import type { Context } from "hono";
 import type { ReconciliationEnv } from "./env.ts";
-import { dpopReplayStore } from "./kv/replay-store.ts";
 import { backendKeys, grantsRpc, lookupTerminal } from "./upstream/grants.ts";
 
 async function standing(
@@ -22,7 +21,7 @@ async function standing(
 const common = {
   jwks: async (c: Context<ReconciliationEnv>) => (await backendKeys(grantsRpc(c.env))).jwks,
   replay: (c: Context<ReconciliationEnv>) =>
-    dpopReplayStore(c.env.RECON_KV, (promise) => c.executionCtx.waitUntil(promise)),
+    kvJtiStore(c.env.RECON_KV, { waitUntil: (promise) => c.executionCtx.waitUntil(promise) }),
 };
 
 /** For actions a terminal takes now (asking for a top-up authorisation): only an active terminal. */

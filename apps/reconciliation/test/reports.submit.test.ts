@@ -1,7 +1,7 @@
 /** Terminal reports: 202 at once, stored after the answer, latest per terminal and history queryable. */
 import { env } from "cloudflare:workers";
+import { forgetIsolateJtiClaims } from "@tessera/service-kit";
 import { describe, expect, it } from "vitest";
-import { forgetRememberedProofs } from "../src/kv/replay-store.ts";
 import { runSweep } from "../src/scheduled.ts";
 import { call, getJson, ORIGIN, terminalHeaders } from "./support/http.ts";
 import { DAY, nowSeconds, setupTerminal, type TerminalSetup } from "./support/scheme.ts";
@@ -73,7 +73,7 @@ describe("terminal reports", () => {
     const stored = `dpop:${JSON.parse(atob(headers.DPoP.split(".")[1]!.replace(/-/g, "+").replace(/_/g, "/"))).jti}`;
     for (let attempt = 0; attempt < 50 && (await env.RECON_KV.get(stored)) === null; attempt++)
       await new Promise((resolve) => setTimeout(resolve, 20));
-    forgetRememberedProofs();
+    forgetIsolateJtiClaims();
     const elsewhere = await send(gate, report("trm_gate_a", 2), headers);
     expect(elsewhere.status).toBe(401);
     expect(((await elsewhere.json()) as { code: string }).code).toBe("dpop_replayed");
