@@ -5,26 +5,6 @@ import type { LedgerFlag } from "../ledger/index.ts";
 export const FLAG_STATES = ["open", "resolved", "withdrawn"] as const;
 export type FlagState = (typeof FLAG_STATES)[number];
 
-export interface FlagRow {
-  id: string;
-  key: string;
-  source: "ledger" | "rejection";
-  kind: string;
-  card_id: string | null;
-  event_ids: string;
-  terminal_ids: string;
-  counter: number | null;
-  amount: number | null;
-  detail: string;
-  state: FlagState;
-  raised_at: number;
-  updated_at: number;
-  resolved_at: number | null;
-  resolved_by: string | null;
-  resolution_note: string | null;
-  denied_at: number | null;
-}
-
 /** A flag's id is derived from its key, so recomputing a ledger finds the same row again. */
 export async function flagIdOf(key: string): Promise<string> {
   return `flg_${toHex(await sha256(utf8.encode(key))).slice(0, 24)}`;
@@ -41,6 +21,17 @@ export interface FlagWrite {
   counter: number | null;
   amount: number | null;
   detail: string;
+}
+
+/** A stored flag: what was written, and where its review stands. */
+export interface FlagRow extends FlagWrite {
+  state: FlagState;
+  raised_at: number;
+  updated_at: number;
+  resolved_at: number | null;
+  resolved_by: string | null;
+  resolution_note: string | null;
+  denied_at: number | null;
 }
 
 export async function flagWriteOf(flag: LedgerFlag): Promise<FlagWrite> {

@@ -271,7 +271,11 @@ export async function ingestBatch(deps: IngestDeps, request: IngestRequest): Pro
     // Only cards that gain an event are brought up to date (a retried batch of duplicates rewrites nothing):
     // from their tails where the new events continue them, from all of their events otherwise.
     const byCard = new Map<string, LedgerEvent[]>();
-    for (const facts of newFacts) byCard.set(facts.cardId, [...(byCard.get(facts.cardId) ?? []), facts]);
+    for (const facts of newFacts) {
+      const forCard = byCard.get(facts.cardId);
+      if (forCard) forCard.push(facts);
+      else byCard.set(facts.cardId, [facts]);
+    }
     const [tails, named] = await Promise.all([tailsRead, namedRead]);
     const ctx = ledgerContext(policy, named, Math.floor(now / 1000));
     const extended: ExtendedCard[] = [];
