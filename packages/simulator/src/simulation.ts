@@ -11,14 +11,12 @@
 import "fake-indexeddb/auto";
 import {
   cardImageFromRead,
-  fromBase64Url,
-  importPublicKeyRaw,
+  keysByVersion,
   type OperationRequest,
   type PolicyDraft,
   type Role,
   verdictState,
   verifyCard,
-  versionFromKid,
 } from "@tessera/protocol";
 import { type Tear, VirtualCardTransport, VirtualNtag } from "@tessera/protocol/virtual-card";
 import type { Endpoints, TapResult } from "@tessera/terminal-engine";
@@ -171,11 +169,7 @@ export async function runSimulation(
   const jwks = (await (await fetch(`${context.urls.grants}/.well-known/jwks.json`)).json()) as {
     keys: { kid: string; x: string }[];
   };
-  const keys = new Map<number, CryptoKey>();
-  for (const key of jwks.keys) {
-    const version = versionFromKid(key.kid);
-    if (version !== undefined) keys.set(version, await importPublicKeyRaw(fromBase64Url(key.x)));
-  }
+  const keys = await keysByVersion(jwks);
   /** What any reader with the backend's public keys sees on a chip (no deny list, no memory). */
   const chipBalance = async (chip: VirtualNtag): Promise<number | null> => {
     const verdict = await verifyCard(cardImageFromRead(chip.read()), {

@@ -7,9 +7,9 @@ import {
   Ed25519PublicJwk,
   Jwks,
   type JwksKey,
+  keysByVersion,
   Role,
   TesseraError,
-  versionFromKid,
 } from "@tessera/protocol";
 import type { AuditActor } from "@tessera/service-kit";
 import { z } from "zod";
@@ -97,11 +97,7 @@ export async function backendKeys(rpc: GrantsRpc): Promise<{ jwks: Jwks; keys: M
     throw upstreamFailure("JWKS", error);
   }
   const jwks = Jwks.parse(raw);
-  const keys = new Map<number, CryptoKey>();
-  for (const key of jwks.keys) {
-    const version = versionFromKid(key.kid);
-    if (version !== undefined) keys.set(version, await importJwk(key));
-  }
+  const keys = await keysByVersion(jwks);
   jwksCache = { value: { jwks, keys }, until: now + JWKS_TTL_MS };
   return jwksCache.value;
 }

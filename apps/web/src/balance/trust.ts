@@ -7,12 +7,10 @@ import {
   type CardReadResult,
   type CardVerdict,
   cardImageFromRead,
-  fromBase64Url,
-  importPublicKeyRaw,
   Jwks,
+  keysByVersion,
   PolicyDocument,
   verifyCard,
-  versionFromKid,
 } from "@tessera/protocol";
 import { z } from "zod";
 import { config } from "../config/index.ts";
@@ -61,13 +59,8 @@ export async function refreshTrust(fetcher: typeof fetch = fetch): Promise<Trust
 
 /** Verifies what was read with public keys only: no deny list, no memory of earlier reads (a phone has neither). */
 export async function verifyWithTrust(read: CardReadResult, trust: TrustMaterial): Promise<CardVerdict> {
-  const keys = new Map<number, CryptoKey>();
-  for (const key of trust.jwks.keys) {
-    const version = versionFromKid(key.kid);
-    if (version !== undefined) keys.set(version, await importPublicKeyRaw(fromBase64Url(key.x)));
-  }
   return verifyCard(cardImageFromRead(read), {
-    keys,
+    keys: await keysByVersion(trust.jwks),
     policy: { readableLayouts: trust.readableLayouts, acceptedKeyVersions: trust.acceptedKeyVersions },
   });
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { generateSigningKeyPair } from "../crypto/ed25519.ts";
-import { Jwks, jwksKeyFor, kidForVersion, versionFromKid } from "./keys.ts";
+import { generateSigningKeyPair, sign, verify } from "../crypto/ed25519.ts";
+import { Jwks, jwksKeyFor, keysByVersion, kidForVersion, versionFromKid } from "./keys.ts";
 
 describe("key ids", () => {
   it("name a version and read back to it", () => {
@@ -33,5 +33,20 @@ describe("Jwks", () => {
     const { publicKey } = await generateSigningKeyPair();
     const key = await jwksKeyFor(publicKey, 2);
     expect(Jwks.safeParse({ keys: [{ ...key, d: key.x }] }).success).toBe(false);
+  });
+});
+
+describe("keysByVersion", () => {
+  it("imports each of our keys under its version and skips ids that are not ours", async () => {
+    const [one, four] = await Promise.all([generateSigningKeyPair(), generateSigningKeyPair()]);
+    const foreign = { ...(await jwksKeyFor(one.publicKey, 1)), kid: "someone-else-1" };
+    const keys = await keysByVersion({
+      keys: [await jwksKeyFor(one.publicKey, 1), await jwksKeyFor(four.publicKey, 4), foreign],
+    });
+    expect([...keys.keys()]).toEqual([1, 4]);
+    const message = new TextEncoder().encode("certificate bytes");
+    const signature = await sign(four.privateKey, message);
+    expect(await verify(keys.get(4)!, signature, message)).toBe(true);
+    expect(await verify(keys.get(1)!, signature, message)).toBe(false);
   });
 });

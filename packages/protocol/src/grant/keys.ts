@@ -3,7 +3,8 @@
  * (terminals, services, any JOSE library) fetches. Versions rotate, so a key is always named by one.
  */
 import { z } from "zod";
-import { publicKeyToJwk } from "../crypto/ed25519.ts";
+import { importPublicKeyRaw, publicKeyToJwk } from "../crypto/ed25519.ts";
+import { fromBase64Url } from "../encoding/bytes.ts";
 
 const KID_PREFIX = "tessera-";
 const KID_PATTERN = /^tessera-([1-9][0-9]{0,2})$/;
@@ -52,4 +53,19 @@ export type Jwks = z.infer<typeof Jwks>;
 /** The JWKS entry for a signing key's public half. */
 export async function jwksKeyFor(publicKey: CryptoKey, version: number): Promise<JwksKey> {
   return { ...(await publicKeyToJwk(publicKey)), kid: kidForVersion(version), alg: "EdDSA", use: "sig" };
+}
+
+/**
+ * The backend's public keys by version, imported from its JWKS, as card and grant verification take them; a key
+ * whose id is not one of ours is skipped. (A certificate on a card names its key by version, not by kid.)
+ */
+export async function keysByVersion(jwks: {
+  keys: readonly { kid: string; x: string }[];
+}): Promise<Map<number, CryptoKey>> {
+  const keys = new Map<number, CryptoKey>();
+  for (const key of jwks.keys) {
+    const version = versionFromKid(key.kid);
+    if (version !== undefined) keys.set(version, await importPublicKeyRaw(fromBase64Url(key.x)));
+  }
+  return keys;
 }

@@ -10,12 +10,10 @@ import {
   exportPublicKeyRaw,
   fromBase64Url,
   type GrantScope,
-  importPublicKeyRaw,
-  type Jwks,
+  keysByVersion,
   type SessionGrantClaims,
   verifyCertificate,
   verifyGrant,
-  versionFromKid,
 } from "@tessera/protocol";
 import { GrantAnswer, PATHS } from "../backend/contract.ts";
 import { EngineError, errorMessage } from "../errors.ts";
@@ -30,16 +28,6 @@ import {
 import { CURRENT, inTransaction, type TerminalDatabase } from "../storage/database.ts";
 import type { DeviceRecord, GrantRecord, TerminalRecord } from "../storage/records.ts";
 import { syncDenyList } from "../sync/deny-list.ts";
-
-/** The backend's public keys by version, from its JWKS; ids that are not ours are skipped. */
-export async function backendKeys(jwks: Jwks): Promise<Map<number, CryptoKey>> {
-  const keys = new Map<number, CryptoKey>();
-  for (const key of jwks.keys) {
-    const version = versionFromKid(key.kid);
-    if (version !== undefined) keys.set(version, await importPublicKeyRaw(fromBase64Url(key.x)));
-  }
-  return keys;
-}
 
 export function grantScope(claims: SessionGrantClaims): GrantScope {
   return {
@@ -58,7 +46,7 @@ export function grantScope(claims: SessionGrantClaims): GrantScope {
 }
 
 export async function activateGrant(record: GrantRecord): Promise<ActiveGrant> {
-  return { record, scope: grantScope(record.claims), keys: await backendKeys(record.jwks) };
+  return { record, scope: grantScope(record.claims), keys: await keysByVersion(record.jwks) };
 }
 
 export async function loadGrant(db: TerminalDatabase): Promise<ActiveGrant | undefined> {
@@ -111,7 +99,7 @@ export async function acceptGrant(
   } catch (error) {
     throw new EngineError("grant_rejected", `the terminal certificate is malformed: ${errorMessage(error)}`);
   }
-  const keys = await backendKeys(answer.jwks);
+  const keys = await keysByVersion(answer.jwks);
   const backendKey = keys.get(decoded.keyVersion);
   if (!backendKey || !(await verifyCertificate(decoded, backendKey))) {
     throw new EngineError(
