@@ -3,13 +3,8 @@
  * skewed, a network switch the simulation flips, and a fetch that can lose an answer on its way back.
  */
 import type { Role } from "@tessera/protocol";
-import {
-  BackendError,
-  type Clock,
-  type Endpoints,
-  type NetworkStatus,
-  TerminalEngine,
-} from "@tessera/terminal-engine";
+import { BackendError, type Clock, type Endpoints, TerminalEngine } from "@tessera/terminal-engine";
+import { TestNetwork } from "@tessera/terminal-engine/testing";
 import { IDBFactory } from "fake-indexeddb";
 
 /** Wall time plus this terminal's skew; `jumpSeconds` moves it further while the terminal is offline. */
@@ -38,25 +33,6 @@ export class TerminalClock implements Clock {
   }
 }
 
-export class SimNetwork implements NetworkStatus {
-  online = true;
-  readonly #listeners = new Set<() => void>();
-
-  isOnline(): boolean {
-    return this.online;
-  }
-
-  subscribe(onChange: () => void): () => void {
-    this.#listeners.add(onChange);
-    return () => this.#listeners.delete(onChange);
-  }
-
-  set(online: boolean): void {
-    this.online = online;
-    for (const listener of this.#listeners) listener();
-  }
-}
-
 const UPLOAD_PATH = "/v1/reconciliation/batches";
 
 export interface TerminalStats {
@@ -70,7 +46,7 @@ export class SimTerminal {
   readonly name: string;
   readonly role: Role;
   readonly clock: TerminalClock;
-  readonly network = new SimNetwork();
+  readonly network = new TestNetwork();
   readonly stats: TerminalStats = { lostAnswers: 0, uploadFailures: 0, uploaded: 0, syncFailures: 0 };
   /** Upload answers to drop: the server stores the batch, the terminal never hears back. */
   loseNextUploadAnswers = 0;
