@@ -2,19 +2,10 @@
 // plugin-made service workers, so workbox-build runs as its own step after `vite build`.
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { loadEnv } from "vite";
 import { generateSW } from "workbox-build";
-import { resolveWorkerUrls, workerOrigins } from "../src/config/worker-urls.ts";
 
 const appDir = join(dirname(fileURLToPath(import.meta.url)), "..");
 const clientDir = join(appDir, "dist", "client");
-const apiOrigins = workerOrigins(
-  resolveWorkerUrls(loadEnv(process.env.MODE ?? "production", appDir, "VITE_")),
-);
-// Workbox copies url patterns into sw.js as source text, so the origins travel as a RegExp, not a closure.
-const apiUrlPattern = new RegExp(
-  `^(?:${apiOrigins.map((origin) => origin.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|")})/`,
-);
 
 const { count, size, warnings } = await generateSW({
   globDirectory: clientDir,
@@ -37,12 +28,10 @@ const { count, size, warnings } = await generateSW({
   // One file to serve and cache-control; no separate workbox-*.js for the CSP and _headers to cover.
   inlineWorkboxRuntime: true,
   sourcemap: false,
+  // Calls to the Workers have no route here on purpose: grants, policy and events are kept by the app in
+  // IndexedDB, so the worker would only add a hop, and a call it relayed that failed or was aborted would reach
+  // the page as an opaque net::ERR_FAILED instead of the real network error.
   runtimeCaching: [
-    {
-      // Grants, policy and events are kept by the app in IndexedDB; an HTTP cache here would replay stale grants or lists.
-      urlPattern: apiUrlPattern,
-      handler: "NetworkOnly",
-    },
     {
       // Hashed bundles too large for the precache (over 2 MiB) still load offline once fetched; their content never changes.
       urlPattern: ({ url, sameOrigin }) => sameOrigin && url.pathname.startsWith("/assets/"),

@@ -18,7 +18,10 @@ import { addVirtualAuthenticator } from "./console/passkeys.ts";
 import { type BrowserSession, openBrowser } from "./support/chromium.ts";
 import { type E2EStack, startE2EStack } from "./support/stack.ts";
 
+// The pages' screenshots in docs/ are refreshed only when asked for (TESSERA_SCREENSHOTS=1), so a test run never
+// rewrites tracked files.
 const SCREENSHOTS = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "docs", "screenshots");
+const saveScreenshots = process.env.TESSERA_SCREENSHOTS === "1";
 
 let stack: E2EStack;
 let browser: BrowserSession;
@@ -27,11 +30,11 @@ const engines: TerminalEngine[] = [];
 const invitations: Record<"operator" | "auditor", string> = { operator: "", auditor: "" };
 
 beforeAll(async () => {
-  await mkdir(SCREENSHOTS, { recursive: true });
+  if (saveScreenshots) await mkdir(SCREENSHOTS, { recursive: true });
   stack = await startE2EStack();
   browser = await openBrowser();
   await stack.connect(browser.context);
-  // Four engineers share two cores: give each page step room rather than failing on a slow moment.
+  // A loaded two-core CI machine: give each page step room rather than failing on a slow moment.
   browser.context.setDefaultTimeout(60_000);
   admin = browser.page;
 }, 240_000);
@@ -53,6 +56,7 @@ async function open(page: Page, path: string, heading: string | RegExp): Promise
 }
 
 async function screenshot(page: Page, name: string): Promise<void> {
+  if (!saveScreenshots) return;
   await page.screenshot({ path: join(SCREENSHOTS, `console-${name}.png`), fullPage: true });
 }
 
