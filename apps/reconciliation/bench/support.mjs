@@ -69,7 +69,7 @@ export async function enrolTerminal(grantsBase, admin, role) {
 export async function schemeFrom(jwks) {
   const keys = new Map();
   for (const key of jwks.keys) {
-    const version = versionFromKid(key.kid);
+    const version = versionFromKid(key.kid, "certificate");
     if (version === undefined) continue;
     keys.set(
       version,

@@ -48,7 +48,7 @@ export async function buildScheme() {
     });
   }
   return {
-    backend: { keyVersion: 1, seed: BACKEND_SEED, jwk: await jwksKeyFor(backend.publicKey, 1) },
+    backend: { keyVersion: 1, seed: BACKEND_SEED, jwk: await jwksKeyFor(backend.publicKey, 1, "dual") },
     terminals,
     policy: { ...DEFAULT_POLICY, version: 1, publishedAt: "2026-11-01T00:00:00.000Z" },
   };

@@ -1,6 +1,8 @@
 /**
- * Writes vectors/*.json: card images with their expected verdicts, a signed event and a session grant,
- * all from seeded keys, so another implementation can check itself against them byte for byte.
+ * Writes vectors/*.json: card images with their expected verdicts, a signed event and session grants, all
+ * from seeded keys, so another implementation can check itself against them byte for byte. Key version 1 is a
+ * legacy dual-purpose key (one key for grants and certificates, as versions made before ADR 0004 are);
+ * version 2 is split into a grant key and a certificate key; version 9 is a certificate key readers lack.
  * Run: pnpm --filter @tessera/protocol vectors  (then review the diff; vectors change only with the protocol)
  */
 import { writeFileSync } from "node:fs";
@@ -10,7 +12,7 @@ import { sealSlot } from "../src/card/slot.ts";
 import { exportPublicKeyRaw } from "../src/crypto/ed25519.ts";
 import { type Operation, ROLE_CEILING } from "../src/domain/operation.ts";
 import { fromHex, toHex } from "../src/encoding/bytes.ts";
-import { signGrant } from "../src/grant/index.ts";
+import { signGrant, verifyGrant } from "../src/grant/index.ts";
 import { jwksKeyFor, kidForVersion } from "../src/grant/keys.ts";
 import { applyOperation, type OperationRequest } from "../src/operations/apply.ts";
 import { HOUR, T0 } from "../src/testing/scheme.ts";
@@ -19,11 +21,15 @@ import { type VerifyContext, verifyCard } from "../src/verify/verify-card.ts";
 import { VirtualNtag } from "../src/virtual-card/index.ts";
 
 const out = new URL("../vectors/", import.meta.url);
-const BACKEND_SEEDS = { 1: seedOf(0x01), 2: seedOf(0x02), 9: seedOf(0x09) } as const;
+/** Each version's certificate key (for version 1, its one dual-purpose key), and version 2's grant key. */
+const CERTIFICATE_SEEDS = { 1: seedOf(0x01), 2: seedOf(0x02), 9: seedOf(0x09) } as const;
+const GRANT_SEEDS = { 2: seedOf(0x22) } as const;
 
 async function main() {
   const backend = new Map<number, CryptoKeyPair>();
-  for (const [v, seed] of Object.entries(BACKEND_SEEDS)) backend.set(Number(v), await seededKeyPair(seed));
+  for (const [v, seed] of Object.entries(CERTIFICATE_SEEDS))
+    backend.set(Number(v), await seededKeyPair(seed));
+  const grantKey2 = await seededKeyPair(GRANT_SEEDS[2]);
   const keysForReaders = new Map([
     [1, backend.get(1)!.publicKey],
     [2, backend.get(2)!.publicKey],
@@ -34,15 +40,17 @@ async function main() {
     number: number,
     seedByte: number,
     ops: readonly Operation[],
-    opts: { keyVersion?: number; validFrom?: number; validHours?: number } = {},
+    opts: { keyVersion?: number; validFrom?: number; validHours?: number; signer?: CryptoKey } = {},
   ) {
-    const keyVersion = opts.keyVersion ?? 1;
+    const { signer, ...fields } = opts;
+    const keyVersion = fields.keyVersion ?? 2;
     const t = await seededTerminal({
       terminalNumber: number,
       seedByte,
       operations: ops,
-      backendKey: backend.get(keyVersion)!.privateKey,
-      ...opts,
+      backendKey: signer ?? backend.get(keyVersion)!.privateKey,
+      ...fields,
+      keyVersion,
     });
     return {
       ...t,
@@ -90,7 +98,9 @@ async function main() {
   const debitOnly = await terminal(3, 0x13, ["debit"]);
   const shortCert = await terminal(4, 0x14, ROLE_CEILING.pos, { validFrom: T0 - HOUR, validHours: 2 });
   const foreignKey = await terminal(5, 0x15, ROLE_CEILING.station, { keyVersion: 9 });
-  const rotated = await terminal(6, 0x16, ROLE_CEILING.pos, { keyVersion: 2 });
+  const legacyStation = await terminal(6, 0x16, ROLE_CEILING.station, { keyVersion: 1 });
+  // A certificate naming version 2 but signed with version 2's grant key: no reader may accept it.
+  const wrongPurpose = await terminal(7, 0x17, ROLE_CEILING.pos, { signer: grantKey2.privateKey });
 
   const cases: unknown[] = [];
   const add = async (
@@ -207,12 +217,27 @@ async function main() {
   await tap(foreignKey, unknownKey, { op: "issue", cardId: "7e55e7a000000007" }).catch(() => undefined);
   await add("unknown-key-version", "signed under key version 9, which the reader does not have", unknownKey);
 
-  const rotatedCard = active.cloneTo(active.uid);
-  await tap(rotated, rotatedCard, { op: "debit", amount: 5 }, T0 + 120);
+  const legacy = new VirtualNtag({ model: "NTAG215", uid: uid(9) });
+  await tap(legacyStation, legacy, { op: "issue", cardId: "7e55e7a000000009" });
+  await tap(legacyStation, legacy, { op: "topup", amount: 2000, authorisationId: "auth-9" });
+  await add(
+    "legacy-key",
+    "both slots under key version 1, a legacy dual-purpose key (it signed grants and certificates before keys were split): valid while policy accepts version 1",
+    legacy,
+  );
+  const rotatedCard = legacy.cloneTo(legacy.uid);
+  await tap(pos, rotatedCard, { op: "debit", amount: 5 }, T0 + 120);
   await add(
     "key-rotation",
-    "newest slot under key version 2, older under version 1, both accepted",
+    "newest slot under version 2's certificate key, older under the legacy version 1 key, both accepted",
     rotatedCard,
+  );
+  const misSigned = active.cloneTo(active.uid);
+  await tap(wrongPurpose, misSigned, { op: "debit", amount: 5 }, T0 + 120);
+  await add(
+    "wrong-purpose-key",
+    "newest slot's certificate names version 2 but was signed with version 2's grant key: that slot is damage, and the card reads as the state before it",
+    misSigned,
   );
 
   // Writers that skip their own checks: every reader must still refuse what they wrote.
@@ -270,15 +295,23 @@ async function main() {
       [1, 2].map(async (v) => [v, toHex(await exportPublicKeyRaw(backend.get(v)!.publicKey))]),
     ),
   );
+  const certificateKeySet = {
+    keys: [
+      await jwksKeyFor(backend.get(1)!.publicKey, 1, "dual"),
+      await jwksKeyFor(backend.get(2)!.publicKey, 2, "certificate"),
+    ],
+  };
   writeFileSync(
     `${outdir}cards.json`,
     `${JSON.stringify(
       {
         description:
-          "Tessera card layout 1 vectors. Verify each `payload` (hex of the Tessera NDEF record payload, null for no record) read from a chip with `uid`, using the backend public keys below, policy { readableLayouts: [1], acceptedKeyVersions: [1, 2] } and the case's context; expect `expect`.",
-        backendPublicKeys: publicKeys,
-        backendSeeds: { 1: BACKEND_SEEDS[1], 2: BACKEND_SEEDS[2], 9: BACKEND_SEEDS[9] },
-        terminals: [station, pos, debitOnly, shortCert, foreignKey, rotated].map((t) => ({
+          "Tessera card layout 1 vectors. Verify each `payload` (hex of the Tessera NDEF record payload, null for no record) read from a chip with `uid`, using the backend certificate keys below (`certificatePublicKeys` by version; `certificateKeySet` is the same keys as published, read with the kids `tessera-N` of a legacy dual-purpose version and `tessera-cert-N`), policy { readableLayouts: [1], acceptedKeyVersions: [1, 2] } and the case's context; expect `expect`. Version 1 is a legacy dual-purpose key; version 2's grant key (seed in `grantSeeds`) signs no certificate, and one case shows a reader refusing a certificate it signed.",
+        certificatePublicKeys: publicKeys,
+        certificateKeySet,
+        certificateSeeds: CERTIFICATE_SEEDS,
+        grantSeeds: GRANT_SEEDS,
+        terminals: [station, pos, debitOnly, shortCert, foreignKey, legacyStation, wrongPurpose].map((t) => ({
           terminalNumber: t.credentials.terminalNumber,
           seed: t.seed,
           publicKey: t.devicePublicKey,
@@ -325,25 +358,72 @@ async function main() {
     dlv: 1,
     kv: 1,
   };
-  const token = await signGrant(grantClaims as never, {
-    privateKey: backend.get(1)!.privateKey,
-    kid: kidForVersion(1),
-  });
+  const jwks = {
+    keys: [
+      await jwksKeyFor(backend.get(1)!.publicKey, 1, "dual"),
+      await jwksKeyFor(grantKey2.publicKey, 2, "grant"),
+    ],
+  };
+  const grantCases = [
+    {
+      name: "grant-key",
+      description: "signed with version 2's grant key, kid tessera-grant-2",
+      token: await signGrant({ ...grantClaims, kv: 2 } as never, {
+        privateKey: grantKey2.privateKey,
+        kid: kidForVersion(2, "grant"),
+      }),
+    },
+    {
+      name: "legacy-key",
+      description: "signed with the legacy dual-purpose key of version 1, kid tessera-1",
+      token: await signGrant(grantClaims as never, {
+        privateKey: backend.get(1)!.privateKey,
+        kid: kidForVersion(1, "dual"),
+      }),
+    },
+    {
+      name: "certificate-key-own-kid",
+      description:
+        "signed with version 2's certificate key and naming it (tessera-cert-2): no grant verifier may use that key",
+      token: await signGrant({ ...grantClaims, kv: 2 } as never, {
+        privateKey: backend.get(2)!.privateKey,
+        kid: kidForVersion(2, "certificate"),
+      }),
+    },
+    {
+      name: "certificate-key-grant-kid",
+      description:
+        "signed with version 2's certificate key but naming the grant key: the signature does not verify",
+      token: await signGrant({ ...grantClaims, kv: 2 } as never, {
+        privateKey: backend.get(2)!.privateKey,
+        kid: kidForVersion(2, "grant"),
+      }),
+    },
+  ];
+  const now = T0 + 60;
+  const grantResults = [];
+  for (const c of grantCases) {
+    const verdict = await verifyGrant(c.token, jwks, { now });
+    grantResults.push({ ...c, expect: verdict.ok ? { ok: true } : { ok: false, reason: verdict.reason } });
+  }
   writeFileSync(
     `${outdir}grants.json`,
     `${JSON.stringify(
       {
-        description: "A session grant (compact JWS, EdDSA) and the JWKS that verifies it at `now`.",
-        now: T0 + 60,
-        jwks: { keys: [await jwksKeyFor(backend.get(1)!.publicKey, 1)] },
-        token,
+        description:
+          "Session grants (compact JWS, EdDSA) and the JWKS that verifies them at `now`: the legacy dual-purpose key of version 1 (kid tessera-1) and version 2's grant key (tessera-grant-2). Each case's token must verify as `expect` says; the claims are `claims` with `kv` set to the signing key's version.",
+        now,
+        jwks,
+        grantSeeds: GRANT_SEEDS,
+        certificateSeeds: { 1: CERTIFICATE_SEEDS[1], 2: CERTIFICATE_SEEDS[2] },
         claims: grantClaims,
+        cases: grantResults,
       },
       null,
       2,
     )}\n`,
   );
-  console.log(`wrote ${cases.length} card cases, 1 event, 1 grant to ${outdir}`);
+  console.log(`wrote ${cases.length} card cases, 1 event, ${grantResults.length} grants to ${outdir}`);
 }
 
 await main();

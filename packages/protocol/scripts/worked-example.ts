@@ -72,13 +72,21 @@ function wrapProse(text: string[]): string[] {
 
 async function main() {
   // Keys and terminals exactly as scripts/generate-vectors.ts builds them.
-  const backend = await seededKeyPair(seedOf(0x01));
-  const keys = new Map([[1, backend.publicKey]]);
-  const context: VerifyContext = { keys, policy: { readableLayouts: [1], acceptedKeyVersions: [1] } };
+  // Version 2 is a split key version (ADR 0004): its certificate key signs certificates, its grant key
+  // (seed 22…22) signs grants only and plays no part on the card.
+  const backend = await seededKeyPair(seedOf(0x02));
+  const keys = new Map([[2, backend.publicKey]]);
+  const context: VerifyContext = { keys, policy: { readableLayouts: [1], acceptedKeyVersions: [2] } };
   const policy = { balanceCap: 50_000, layouts: { write: 1 }, sessions: { required: false, entryFee: 0 } };
 
   const terminal = (number: number, seedByte: number, ops: readonly Operation[]) =>
-    seededTerminal({ terminalNumber: number, seedByte, operations: ops, backendKey: backend.privateKey });
+    seededTerminal({
+      terminalNumber: number,
+      seedByte,
+      operations: ops,
+      backendKey: backend.privateKey,
+      keyVersion: 2,
+    });
   type Terminal = Awaited<ReturnType<typeof terminal>>;
   const station = await terminal(1, 0x11, ROLE_CEILING.station);
   const pos = await terminal(2, 0x12, ROLE_CEILING.pos);
@@ -136,7 +144,7 @@ async function main() {
   say("| what | value |");
   say("|---|---|");
   say(
-    `| backend signing key, version 1 | seed ${code(seedOf(0x01))}, public ${code(toHex(await exportPublicKeyRaw(backend.publicKey)))} |`,
+    `| backend certificate key, version 2 | seed ${code(seedOf(0x02))}, public ${code(toHex(await exportPublicKeyRaw(backend.publicKey)))}; kid ${code("tessera-cert-2")} in the certificate key set (version 2's grant key signs no certificate) |`,
   );
   for (const t of [station, pos]) {
     const cert = decodeCertificate(t.credentials.certificate);
@@ -269,7 +277,7 @@ async function main() {
   crow(8, 10, "validity (hours)", `${cert.validHours}, so valid until ${iso(cert.validUntil)}`);
   say(`| 10 | ${code(toHex(certBytes.subarray(10, 11)))} | backend key version | ${cert.keyVersion} |`);
   crow(11, 43, "device public key", "terminal 2's Ed25519 public key");
-  say("| 43..106 | (64 bytes) | backend signature | Ed25519 by backend key version 1, below |");
+  say("| 43..106 | (64 bytes) | backend signature | Ed25519 by version 2's certificate key, below |");
   say();
   say("```text");
   say(wrapHex(cert.signature));
@@ -282,7 +290,7 @@ async function main() {
   const certInput = concatBytes(certTag, certBytes.subarray(0, 43));
   const certOk = await verify(backend.publicKey, cert.signature, certInput);
   say(
-    `Certificate (${certInput.length} bytes = ${certTag.length}-byte tag + certificate bytes 0..42), verified with backend key 1: ${certOk}`,
+    `Certificate (${certInput.length} bytes = ${certTag.length}-byte tag + certificate bytes 0..42), verified with version 2's certificate key: ${certOk}`,
   );
   say();
   say("```text");

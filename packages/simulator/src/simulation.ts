@@ -169,7 +169,7 @@ export async function runSimulation(
   const jwks = (await (await fetch(`${context.urls.grants}/.well-known/jwks.json`)).json()) as {
     keys: { kid: string; x: string }[];
   };
-  const keys = await keysByVersion(jwks);
+  const keys = await keysByVersion(jwks, "certificate");
   /** What any reader with the backend's public keys sees on a chip (no deny list, no memory). */
   const chipBalance = async (chip: VirtualNtag): Promise<number | null> => {
     const verdict = await verifyCard(cardImageFromRead(chip.read()), {

@@ -57,7 +57,7 @@ async function buildSnapshot(rows: SigningKeyRow[]): Promise<Snapshot> {
       kty: "OKP",
       crv: "Ed25519",
       x: row.public_key_x,
-      kid: kidForVersion(row.version),
+      kid: kidForVersion(row.version, "dual"),
       alg: "EdDSA",
       use: "sig",
     }),
@@ -147,7 +147,11 @@ export function keyRing(env: KeyRingEnv) {
         privateKeys.set(cacheKey, privateKey);
         privateKey.catch(() => privateKeys.delete(cacheKey));
       }
-      return { version: active.version, kid: kidForVersion(active.version), privateKey: await privateKey };
+      return {
+        version: active.version,
+        kid: kidForVersion(active.version, "dual"),
+        privateKey: await privateKey,
+      };
     },
 
     /** Publishes version N+1 (in the JWKS, not signing yet). */

@@ -97,7 +97,7 @@ export async function backendKeys(rpc: GrantsRpc): Promise<{ jwks: Jwks; keys: M
     throw upstreamFailure("JWKS", error);
   }
   const jwks = Jwks.parse(raw);
-  const keys = await keysByVersion(jwks);
+  const keys = await keysByVersion(jwks, "certificate");
   jwksCache = { value: { jwks, keys }, until: now + JWKS_TTL_MS };
   return jwksCache.value;
 }

@@ -111,7 +111,7 @@ export async function signTestGrant(
   };
   const backend = await backendKey();
   return {
-    token: await signGrant(claims, { privateKey: backend.privateKey, kid: kidForVersion(1) }),
+    token: await signGrant(claims, { privateKey: backend.privateKey, kid: kidForVersion(1, "dual") }),
     claims,
   };
 }

@@ -60,7 +60,7 @@ export async function refreshTrust(fetcher: typeof fetch = fetch): Promise<Trust
 /** Verifies what was read with public keys only: no deny list, no memory of earlier reads (a phone has neither). */
 export async function verifyWithTrust(read: CardReadResult, trust: TrustMaterial): Promise<CardVerdict> {
   return verifyCard(cardImageFromRead(read), {
-    keys: await keysByVersion(trust.jwks),
+    keys: await keysByVersion(trust.jwks, "certificate"),
     policy: { readableLayouts: trust.readableLayouts, acceptedKeyVersions: trust.acceptedKeyVersions },
   });
 }

@@ -106,7 +106,7 @@ export async function cardsInWallet(raw: string, grantsUrl: string): Promise<Map
   const jwks = Jwks.parse(await (await fetch(`${grantsUrl}/.well-known/jwks.json`)).json());
   const keys = new Map<number, CryptoKey>();
   for (const key of jwks.keys) {
-    const version = versionFromKid(key.kid);
+    const version = versionFromKid(key.kid, "certificate");
     if (version !== undefined) keys.set(version, await importPublicKeyRaw(fromBase64Url(key.x)));
   }
   const wallet = JSON.parse(raw) as {

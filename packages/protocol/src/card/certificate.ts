@@ -1,14 +1,15 @@
 /**
  * The compact terminal certificate every card slot carries: the backend vouches for one terminal's device
  * key, its allowed operations and its validity window, so any reader can check a write fully offline with
- * only the backend's public keys.
+ * only the backend's public certificate keys. Each key version has a certificate key of its own, apart from
+ * the key that signs session grants (ADR 0004); the version byte names it.
  *
  *   off size field
  *     0    3 terminal number (uint24: 16.7 million terminals per scheme)
  *     3    2 scope: allowed operations as a bit mask (bit n-1 for operation code n)
  *     5    3 validFrom in whole hours since the epoch (uint24: certificates start on the hour)
  *     8    2 validity in hours (uint16)
- *    10    1 backend signing-key version (uint8)
+ *    10    1 backend key version (uint8): the certificate key of that version, or a legacy version's one key
  *    11   32 the terminal's Ed25519 device public key
  *    43   64 backend Ed25519 signature over tag("tessera.cert.v1") | bytes [0, 43)
  */
@@ -64,7 +65,10 @@ function encodeSignedPart(fields: CertificateFields): Uint8Array {
   return out;
 }
 
-/** Issues a certificate (backend side): the signing key never leaves the grants Worker. */
+/**
+ * Issues a certificate (backend side) with the certificate key of `fields.keyVersion`, never that version's
+ * grant key: readers verify it with the certificate key alone. The key never leaves the grants Worker.
+ */
 export async function issueCertificate(
   fields: CertificateFields,
   backendKey: CryptoKey,
@@ -96,6 +100,7 @@ export function decodeCertificate(bytes: Uint8Array): TerminalCertificate {
   };
 }
 
+/** Checks the backend signature with the certificate key of the version the certificate names. */
 export async function verifyCertificate(cert: TerminalCertificate, backendKey: CryptoKey): Promise<boolean> {
   return verify(backendKey, cert.signature, concatBytes(CERT_TAG, cert.bytes.subarray(0, SIGNED_BYTES)));
 }

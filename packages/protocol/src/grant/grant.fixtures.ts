@@ -1,13 +1,19 @@
 /** Keys and claims shared by the grant tests. */
 import { generateSigningKeyPair, jwkThumbprint, publicKeyToJwk } from "../crypto/ed25519.ts";
 import type { SessionGrantClaims } from "./claims.ts";
-import { type Jwks, jwksKeyFor, kidForVersion } from "./keys.ts";
+import { type Jwks, jwksKeyFor, type KeyUse, kidForVersion } from "./keys.ts";
 
 export const NOW = 1_767_600_000;
 
-export async function backendKey(version: number) {
+/** A backend key of `version` for `use`: a grant key unless the test needs another. */
+export async function backendKey(version: number, use: KeyUse = "grant") {
   const pair = await generateSigningKeyPair();
-  return { ...pair, version, kid: kidForVersion(version), jwk: await jwksKeyFor(pair.publicKey, version) };
+  return {
+    ...pair,
+    version,
+    kid: kidForVersion(version, use),
+    jwk: await jwksKeyFor(pair.publicKey, version, use),
+  };
 }
 
 export async function deviceKey() {

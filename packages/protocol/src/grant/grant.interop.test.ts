@@ -18,7 +18,7 @@ describe("grant interoperability", () => {
       audience: "tessera",
       currentDate: new Date((NOW + 60) * 1000),
     });
-    expect(protectedHeader.kid).toBe("tessera-3");
+    expect(protectedHeader.kid).toBe("tessera-grant-3");
     expect(SessionGrantClaims.parse(payload)).toEqual(grantClaims(device.jkt, { kv: 3 }));
   });
 
@@ -26,7 +26,7 @@ describe("grant interoperability", () => {
     const signer = await backendKey(4);
     const device = await deviceKey();
     const foreign = await new SignJWT({ ...grantClaims(device.jkt, { kv: 4 }), extra: "from a newer issuer" })
-      .setProtectedHeader({ typ: "tessera-grant+jwt", kid: "tessera-4", alg: "EdDSA" })
+      .setProtectedHeader({ typ: "tessera-grant+jwt", kid: "tessera-grant-4", alg: "EdDSA" })
       .sign(signer.privateKey);
     const verdict = await verifyGrant(foreign, jwksOf(signer), { now: NOW + 60 });
     expect(verdict.ok && verdict.claims.extra).toBe("from a newer issuer");

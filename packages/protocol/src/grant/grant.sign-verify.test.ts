@@ -27,7 +27,7 @@ describe("signGrant", () => {
     expect(decodeProtectedHeader(token)).toEqual({
       alg: "EdDSA",
       typ: "tessera-grant+jwt",
-      kid: "tessera-1",
+      kid: "tessera-grant-1",
     });
   });
 
@@ -120,6 +120,17 @@ describe("verifyGrant", () => {
     const rotated = await signGrant(grantClaims(device.jkt, { kv: 2 }), next);
     const both = jwksOf(signer, next);
     expect((await verifyGrant(token, both, { now: NOW + 60 })).ok).toBe(true);
+    expect((await verifyGrant(rotated, both, { now: NOW + 60 })).ok).toBe(true);
+  });
+
+  it("verifies grants of a legacy dual-purpose key beside a split one, each under its own kid", async () => {
+    const legacy = await backendKey(1, "dual");
+    const old = await signGrant(grantClaims(device.jkt, { kv: 1 }), legacy);
+    const next = await backendKey(2);
+    const rotated = await signGrant(grantClaims(device.jkt, { kv: 2 }), next);
+    const both = jwksOf(legacy, next);
+    expect(decodeProtectedHeader(old).kid).toBe("tessera-1");
+    expect((await verifyGrant(old, both, { now: NOW + 60 })).ok).toBe(true);
     expect((await verifyGrant(rotated, both, { now: NOW + 60 })).ok).toBe(true);
   });
 

@@ -16,7 +16,7 @@ import {
 } from "jose";
 import { ROLE_CEILING } from "../domain/operation.ts";
 import { GRANT_AUDIENCE, GRANT_TOKEN_TYPE, SessionGrantClaims } from "./claims.ts";
-import { versionFromKid } from "./keys.ts";
+import { KID_PATTERNS, versionFromKid } from "./keys.ts";
 
 /** Far above any honest grant (≈ 1 KB); refuses to spend work on absurd inputs. */
 const MAX_TOKEN_LENGTH = 8192;
@@ -61,10 +61,17 @@ export async function signGrant(
 // set, so a changed JWKS must be a new object (as it is when fetched or parsed again), not an edited one.
 const resolvers = new WeakMap<JSONWebKeySet, JWTVerifyGetKey>();
 
+/**
+ * A resolver over the keys of the set that may verify grants: a certificate key is never tried, even when a
+ * set holding one is handed over by mistake (ADR 0004).
+ */
 function resolverFor(jwks: JSONWebKeySet): JWTVerifyGetKey {
   let resolver = resolvers.get(jwks);
   if (!resolver) {
-    resolver = createLocalJWKSet(jwks);
+    const grantKeys = jwks.keys.filter(
+      (key) => typeof key.kid === "string" && KID_PATTERNS.grant.test(key.kid),
+    );
+    resolver = createLocalJWKSet({ keys: grantKeys });
     resolvers.set(jwks, resolver);
   }
   return resolver;
@@ -96,8 +103,11 @@ export async function verifyGrant(
   } catch {
     return { ok: false, reason: "malformed" };
   }
-  // Without a kid any key in the set could be tried; our grants always name theirs.
+  // Without a kid any key in the set could be tried; our grants always name theirs, and it must name a key
+  // that may sign grants (a grant key, or a legacy dual-purpose one), never a certificate key.
   if (typeof header.kid !== "string") return { ok: false, reason: "unknown_kid" };
+  const version = versionFromKid(header.kid, "grant");
+  if (version === undefined) return { ok: false, reason: "unknown_kid" };
 
   let payload: unknown;
   try {
@@ -116,7 +126,7 @@ export async function verifyGrant(
   const parsed = SessionGrantClaims.safeParse(payload);
   if (!parsed.success || !withinRoleCeiling(parsed.data)) return { ok: false, reason: "malformed" };
   // The key version claimed inside must be the one that signed it.
-  if (versionFromKid(header.kid) !== parsed.data.kv) return { ok: false, reason: "malformed" };
+  if (version !== parsed.data.kv) return { ok: false, reason: "malformed" };
   if (options.expectedJkt !== undefined && parsed.data.cnf.jkt !== options.expectedJkt)
     return { ok: false, reason: "wrong_key_binding" };
   return { ok: true, claims: parsed.data };

@@ -1,6 +1,6 @@
 /**
  * A complete, self-contained card scheme for tests, committed vectors, demo mode and the simulator: a
- * backend signing key per version, terminals with device keys and certificates, grants and a policy view.
+ * backend certificate key per version, terminals with device keys and certificates, grants and a policy view.
  * It uses the same functions the real services use; nothing here is a shortcut around verification.
  */
 
@@ -33,7 +33,9 @@ export interface TestTerminal {
 }
 
 export interface TestScheme {
+  /** The backend's certificate keys by version, as readers hold them. */
   keys: Map<number, CryptoKey>;
+  /** Their private halves, which sign the terminals' certificates. */
   signingKeys: Map<number, CryptoKey>;
   currentKeyVersion: number;
   policy: OperationPolicy & { readableLayouts: number[]; acceptedKeyVersions: number[] };

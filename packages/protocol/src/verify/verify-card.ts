@@ -1,5 +1,5 @@
 /**
- * Offline card verification: one pure function from the bytes read off a card, the backend's public keys,
+ * Offline card verification: one pure function from the bytes read off a card, the backend's certificate keys,
  * the deny list and the policy to a typed verdict. It never throws on hostile bytes. The order of checks is
  * documented in docs/protocol.md ("Verification order").
  */
@@ -35,7 +35,10 @@ export interface DenyLookup {
 }
 
 export interface VerifyContext {
-  /** Backend certificate-signing public keys by key version. */
+  /**
+   * The backend's certificate keys by key version (`keysByVersion(certificateKeySet, "certificate")`): never
+   * a version's grant key, which signs no certificate (ADR 0004).
+   */
   keys: ReadonlyMap<number, CryptoKey>;
   /** Which layouts and key versions the current policy accepts. */
   policy: { readableLayouts: readonly number[]; acceptedKeyVersions: readonly number[] };

@@ -67,8 +67,8 @@ function claims(jkt: string, overrides: Partial<SessionGrantClaims> = {}): Sessi
 
 beforeAll(async () => {
   const pair = await generateSigningKeyPair();
-  backend = { privateKey: pair.privateKey, kid: kidForVersion(1) };
-  jwks = { keys: [await jwksKeyFor(pair.publicKey, 1)] };
+  backend = { privateKey: pair.privateKey, kid: kidForVersion(1, "grant") };
+  jwks = { keys: [await jwksKeyFor(pair.publicKey, 1, "grant")] };
   device = await newDevice();
   stranger = await newDevice();
 });
@@ -163,7 +163,7 @@ describe("terminalAuth", () => {
     const rogue = await generateSigningKeyPair();
     const grant = await signGrant(claims(device.jkt), {
       privateKey: rogue.privateKey,
-      kid: kidForVersion(1),
+      kid: kidForVersion(1, "grant"),
     });
     expect((await problemOf(await request(buildApp(), { grant }))).code).toBe("grant_invalid");
   });

@@ -46,7 +46,7 @@ export function grantScope(claims: SessionGrantClaims): GrantScope {
 }
 
 export async function activateGrant(record: GrantRecord): Promise<ActiveGrant> {
-  return { record, scope: grantScope(record.claims), keys: await keysByVersion(record.jwks) };
+  return { record, scope: grantScope(record.claims), keys: await keysByVersion(record.jwks, "certificate") };
 }
 
 export async function loadGrant(db: TerminalDatabase): Promise<ActiveGrant | undefined> {
@@ -99,7 +99,7 @@ export async function acceptGrant(
   } catch (error) {
     throw new EngineError("grant_rejected", `the terminal certificate is malformed: ${errorMessage(error)}`);
   }
-  const keys = await keysByVersion(answer.jwks);
+  const keys = await keysByVersion(answer.jwks, "certificate");
   const backendKey = keys.get(decoded.keyVersion);
   if (!backendKey || !(await verifyCertificate(decoded, backendKey))) {
     throw new EngineError(

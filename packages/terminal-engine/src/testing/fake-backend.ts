@@ -178,7 +178,7 @@ export class FakeBackend {
 
   static async create(options: FakeBackendOptions): Promise<FakeBackend> {
     const signingKey = await generateSigningKeyPair();
-    const jwks: Jwks = { keys: [await jwksKeyFor(signingKey.publicKey, 1)] };
+    const jwks: Jwks = { keys: [await jwksKeyFor(signingKey.publicKey, 1, "dual")] };
     return new FakeBackend(options, signingKey, jwks);
   }
 
@@ -541,7 +541,10 @@ export class FakeBackend {
       dlv: this.denyListVersion,
       kv: 1,
     };
-    const grant = await signGrant(claims, { privateKey: this.#signingKey.privateKey, kid: kidForVersion(1) });
+    const grant = await signGrant(claims, {
+      privateKey: this.#signingKey.privateKey,
+      kid: kidForVersion(1, "dual"),
+    });
     const validFrom = Math.floor(now / HOUR) * HOUR;
     const certificate = await issueCertificate(
       {

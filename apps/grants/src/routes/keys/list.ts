@@ -19,7 +19,7 @@ export function signingKeyOf(
 ): SigningKey {
   return {
     version: row.version,
-    kid: kidForVersion(row.version),
+    kid: kidForVersion(row.version, "dual"),
     status: row.status,
     publicKey: { kty: "OKP", crv: "Ed25519", x: row.public_key_x },
     publishedAt: iso(row.published_at)!,
