@@ -12,7 +12,7 @@ import { keyRoutes } from "./routes/keys/index.ts";
 import { metaRoutes } from "./routes/meta/index.ts";
 import { terminalRoutes } from "./routes/terminals/index.ts";
 import { validateRoutes } from "./routes/validate/index.ts";
-import { wellKnownRoutes } from "./routes/well-known/jwks.ts";
+import { wellKnownRoutes } from "./routes/well-known/index.ts";
 import { GRANTS_SERVICE } from "./service.ts";
 
 export { GrantsService } from "./rpc/grants-service.ts";

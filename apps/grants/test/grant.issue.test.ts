@@ -12,12 +12,14 @@ import { createLocalJWKSet, importJWK, jwtVerify } from "jose";
 import { describe, expect, it, vi } from "vitest";
 import { auditEntries, call, enrolTerminal, fetchGrant, requestGrant } from "./helpers.ts";
 
-async function publishedJwks(): Promise<Jwks> {
-  const response = await call("/.well-known/jwks.json");
+async function published(path: string): Promise<Jwks> {
+  const response = await call(path);
   expect(response.status).toBe(200);
   expect(response.headers.get("Cache-Control")).toContain("max-age=300");
   return (await response.json()) as Jwks;
 }
+const publishedJwks = () => published("/.well-known/jwks.json");
+const publishedCertificateKeys = () => published("/.well-known/tessera-certificate-keys.json");
 
 describe("POST /v1/grants", () => {
   it("issues a grant any JOSE library verifies from the published JWKS, bound to the device key", async () => {
@@ -30,7 +32,7 @@ describe("POST /v1/grants", () => {
       audience: "tessera",
       typ: "tessera-grant+jwt",
     });
-    expect(protectedHeader.kid).toBe(`tessera-${answer.keyVersion}`);
+    expect(protectedHeader.kid).toBe(`tessera-grant-${answer.keyVersion}`);
     expect(payload).toMatchObject({
       sub: terminal.terminalId,
       tid: terminal.terminalNumber,
@@ -49,6 +51,7 @@ describe("POST /v1/grants", () => {
       payload.exp! - DEFAULT_POLICY.grant.refreshMarginSeconds,
     );
     expect(answer.jwks).toEqual(jwks);
+    expect(answer.certificateKeys).toEqual(await publishedCertificateKeys());
 
     // The protocol's own verifier agrees, and refuses the grant for another device key.
     expect((await verifyGrant(answer.grant, jwks, { expectedJkt: terminal.device.jkt })).ok).toBe(true);
@@ -58,7 +61,7 @@ describe("POST /v1/grants", () => {
     });
   });
 
-  it("comes with a card certificate for the same terminal, key, scope and window, signed by the grant's key", async () => {
+  it("comes with a card certificate for the same terminal, key, scope and window, signed by the version's certificate key", async () => {
     const terminal = await enrolTerminal({ role: "gate", locationId: "entrance" });
     const answer = await fetchGrant(terminal);
     const claims = decodeGrantUnverified(answer.grant)!.claims;
@@ -73,9 +76,18 @@ describe("POST /v1/grants", () => {
     expect(certificate.validUntil).toBeGreaterThanOrEqual(claims.exp);
     expect(certificate.validUntil - claims.exp).toBeLessThan(3600);
 
-    const jwk = (await publishedJwks()).keys.find((key) => key.kid === `tessera-${answer.keyVersion}`)!;
-    const backendKey = (await importJWK({ kty: jwk.kty, crv: jwk.crv, x: jwk.x }, "EdDSA")) as CryptoKey;
-    expect(await verifyCertificate(certificate, backendKey)).toBe(true);
+    const importKey = async (set: Jwks, kid: string) => {
+      const jwk = set.keys.find((key) => key.kid === kid)!;
+      return (await importJWK({ kty: jwk.kty, crv: jwk.crv, x: jwk.x }, "EdDSA")) as CryptoKey;
+    };
+    const certificateKey = await importKey(
+      await publishedCertificateKeys(),
+      `tessera-cert-${answer.keyVersion}`,
+    );
+    expect(await verifyCertificate(certificate, certificateKey)).toBe(true);
+    // The grant key of the same version did not sign it.
+    const grantKey = await importKey(await publishedJwks(), `tessera-grant-${answer.keyVersion}`);
+    expect(await verifyCertificate(certificate, grantKey)).toBe(false);
   });
 
   it("answers a repeat request in the same window from the cache, without signing again", async () => {

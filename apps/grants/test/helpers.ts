@@ -121,6 +121,7 @@ export interface GrantAnswer {
   policyVersion: number;
   denyListVersion: number;
   jwks: { keys: { kid: string; x: string }[] };
+  certificateKeys: { keys: { kid: string; x: string }[] };
   issuedAt: string;
   expiresAt: string;
   refreshAt: string;

@@ -24,6 +24,10 @@ async function jwks(): Promise<Jwks> {
   return (await (await call("/.well-known/jwks.json")).json()) as Jwks;
 }
 
+async function certificateKeys(): Promise<Jwks> {
+  return (await (await call("/.well-known/tessera-certificate-keys.json")).json()) as Jwks;
+}
+
 interface KeyView {
   version: number;
   status: string;
@@ -38,15 +42,18 @@ async function keys(): Promise<KeyView[]> {
   return ((await response.json()) as { keys: KeyView[] }).keys;
 }
 
-/** Verifies a grant and its certificate against the JWKS exactly as an outside verifier would. */
-async function verifyWith(set: Jwks, answer: GrantAnswer) {
-  const { protectedHeader } = await jwtVerify(answer.grant, createLocalJWKSet(set), {
+/**
+ * Verifies a grant against the JWKS and its certificate against the certificate key set, exactly as an
+ * outside verifier would: a JOSE library for the grant, the certificate key its version names for the rest.
+ */
+async function verifyWith(sets: { jwks: Jwks; certificateKeys: Jwks }, answer: GrantAnswer) {
+  const { protectedHeader } = await jwtVerify(answer.grant, createLocalJWKSet(sets.jwks), {
     algorithms: ["EdDSA"],
     audience: "tessera",
   });
-  const jwk = set.keys.find((key) => key.kid === protectedHeader.kid)!;
-  const key = (await importJWK({ kty: jwk.kty, crv: jwk.crv, x: jwk.x }, "EdDSA")) as CryptoKey;
   const certificate = decodeCertificate(fromBase64Url(answer.certificate));
+  const jwk = sets.certificateKeys.keys.find((key) => key.kid === `tessera-cert-${certificate.keyVersion}`)!;
+  const key = (await importJWK({ kty: jwk.kty, crv: jwk.crv, x: jwk.x }, "EdDSA")) as CryptoKey;
   expect(await verifyCertificate(certificate, key)).toBe(true);
   return { kid: protectedHeader.kid, certificateKeyVersion: certificate.keyVersion };
 }
@@ -57,15 +64,23 @@ describe("signing-key rotation", () => {
     const oldTerminal = await enrolTerminal();
     const oldGrant = await fetchGrant(oldTerminal);
     const n = oldGrant.keyVersion;
-    expect((await jwks()).keys.map((key) => key.kid)).toContain(`tessera-${n}`);
+    expect((await jwks()).keys.map((key) => key.kid)).toContain(`tessera-grant-${n}`);
+    expect((await certificateKeys()).keys.map((key) => key.kid)).toContain(`tessera-cert-${n}`);
 
     const headers = await admin();
     const rotated = await call("/v1/keys/rotate", { method: "POST", headers });
     expect(rotated.status).toBe(201);
     const published = (await rotated.json()) as KeyView;
     expect(published).toMatchObject({ version: n + 1, status: "published", acceptedByPolicy: true });
-    // Published before it signs anything: every grant fetched from now on carries it.
-    expect((await jwks()).keys.map((key) => key.kid)).toEqual([`tessera-${n}`, `tessera-${n + 1}`]);
+    // Published before it signs anything, both its keys: every grant fetched from now on carries them.
+    expect((await jwks()).keys.map((key) => key.kid)).toEqual([
+      `tessera-grant-${n}`,
+      `tessera-grant-${n + 1}`,
+    ]);
+    expect((await certificateKeys()).keys.map((key) => key.kid)).toEqual([
+      `tessera-cert-${n}`,
+      `tessera-cert-${n + 1}`,
+    ]);
     expect((await fetchGrant(await enrolTerminal())).keyVersion).toBe(n);
 
     // Too early: terminals holding grants from before the rotation do not know it yet.
@@ -95,12 +110,15 @@ describe("signing-key rotation", () => {
     const cachedOld = await fetchGrant(oldTerminal);
     expect(cachedOld.grant).toBe(oldGrant.grant);
 
-    // During the overlap the published JWKS verifies grants and certificates of both versions.
-    const overlap = await jwks();
-    expect(overlap.keys.map((key) => key.kid)).toEqual([`tessera-${n}`, `tessera-${n + 1}`]);
-    expect(await verifyWith(overlap, oldGrant)).toEqual({ kid: `tessera-${n}`, certificateKeyVersion: n });
+    // During the overlap the published sets verify grants and certificates of both versions.
+    const overlap = { jwks: await jwks(), certificateKeys: await certificateKeys() };
+    expect(overlap.jwks.keys.map((key) => key.kid)).toEqual([`tessera-grant-${n}`, `tessera-grant-${n + 1}`]);
+    expect(await verifyWith(overlap, oldGrant)).toEqual({
+      kid: `tessera-grant-${n}`,
+      certificateKeyVersion: n,
+    });
     expect(await verifyWith(overlap, newGrant)).toEqual({
-      kid: `tessera-${n + 1}`,
+      kid: `tessera-grant-${n + 1}`,
       certificateKeyVersion: n + 1,
     });
     expect(decodeGrantUnverified(newGrant.grant)!.claims.kv).toBe(n + 1);
@@ -130,29 +148,41 @@ describe("signing-key rotation", () => {
 
     const audit = await auditEntries();
     expect(
-      audit.some((entry) => entry.action === "key.publish" && entry.target === `signing_key:${n + 1}`),
-    ).toBe(true);
+      audit.find((entry) => entry.action === "key.publish" && entry.target === `signing_key:${n + 1}`)
+        ?.detail,
+    ).toMatchObject({
+      version: n + 1,
+      kid: `tessera-grant-${n + 1}`,
+      certificateKid: `tessera-cert-${n + 1}`,
+    });
     expect(
       audit.find((entry) => entry.action === "key.activate" && entry.target === `signing_key:${n + 1}`)
         ?.detail,
     ).toMatchObject({ override: true, reason: "test: no terminals in the field yet" });
   });
 
-  it("keeps private keys in D1 only wrapped, never as the key itself", async () => {
+  it("keeps both private keys of a version in D1 only wrapped, never as the key itself", async () => {
     await jwks();
     const rows = await env.DB.prepare(
-      "SELECT version, public_key_x, wrapped_private_key, kek_fingerprint FROM signing_keys",
+      "SELECT version, public_key_x, wrapped_private_key, certificate_public_key_x, certificate_wrapped_private_key, kek_fingerprint FROM signing_keys",
     ).all<{
+      public_key_x: string;
       wrapped_private_key: string;
+      certificate_public_key_x: string;
+      certificate_wrapped_private_key: string;
       kek_fingerprint: string;
     }>();
     expect(rows.results.length).toBeGreaterThan(0);
     for (const row of rows.results) {
-      const sealed = fromBase64Url(row.wrapped_private_key);
-      // 12-byte IV, a 48-byte PKCS#8 Ed25519 key, a 16-byte GCM tag.
-      expect(sealed.length).toBe(12 + 48 + 16);
-      // The PKCS#8 prefix of an Ed25519 key would show if it were stored in the clear.
-      expect(row.wrapped_private_key).not.toContain("MC4CAQAwBQYDK2VwBCIEI");
+      // A version made here has two distinct keys.
+      expect(row.certificate_public_key_x).not.toBe(row.public_key_x);
+      for (const wrapped of [row.wrapped_private_key, row.certificate_wrapped_private_key]) {
+        const sealed = fromBase64Url(wrapped);
+        // 12-byte IV, a 48-byte PKCS#8 Ed25519 key, a 16-byte GCM tag.
+        expect(sealed.length).toBe(12 + 48 + 16);
+        // The PKCS#8 prefix of an Ed25519 key would show if it were stored in the clear.
+        expect(wrapped).not.toContain("MC4CAQAwBQYDK2VwBCIEI");
+      }
       expect(row.kek_fingerprint).toMatch(/^[0-9a-f]{16}$/);
     }
   });

@@ -46,6 +46,7 @@ describe("route table", () => {
         "POST /v1/keys/rotate",
         "POST /v1/keys/{version}/activate",
         "GET /.well-known/jwks.json",
+        "GET /.well-known/tessera-certificate-keys.json",
         "GET /v1/deny-list",
         "POST /v1/deny-list/entries",
         "DELETE /v1/deny-list/entries/{kind}/{id}",

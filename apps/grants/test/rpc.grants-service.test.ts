@@ -1,6 +1,6 @@
 import { createExecutionContext } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
-import { toHex } from "@tessera/protocol";
+import { type CertificateKeySet, toHex } from "@tessera/protocol";
 import { describe, expect, it } from "vitest";
 import { GrantsService } from "../src/rpc/grants-service.ts";
 import { auditEntries, auditor, call, enrolTerminal, fetchGrant, json, operator } from "./helpers.ts";
@@ -27,10 +27,14 @@ describe("GrantsService (RPC for reconciliation)", () => {
     expect(await service.terminal(0xff_fffe)).toBeNull();
   });
 
-  it("serves the JWKS and the deny-list version", async () => {
+  it("serves the JWKS, the certificate key set and the deny-list version", async () => {
     const terminal = await enrolTerminal();
     const answer = await fetchGrant(terminal);
     expect(await service.jwks()).toEqual(answer.jwks);
+    expect(await service.certificateKeys()).toEqual(answer.certificateKeys);
+    // Rpc.Serializable cannot express a loose object's index signature, so the stub types it as never.
+    const certificateKeys = (await service.certificateKeys()) as unknown as CertificateKeySet;
+    expect(certificateKeys.keys.map((key) => key.x)).not.toEqual(answer.jwks.keys.map((key) => key.x));
     const version = await service.denyListVersion();
     expect(version).toBe(
       Number(

@@ -1,13 +1,6 @@
-import {
-  applyOperation,
-  DEFAULT_POLICY,
-  decodeGrantUnverified,
-  fromBase64Url,
-  type OperationRequest,
-  toBase64Url,
-  verifyCard,
-} from "@tessera/protocol";
+import { toBase64Url } from "@tessera/protocol";
 import { describe, expect, it } from "vitest";
+import { blankCard, type Card, validateCard, validator, write } from "./cards.ts";
 import {
   asTerminal,
   call,
@@ -20,72 +13,6 @@ import {
   operator,
 } from "./helpers.ts";
 
-const POLICY = {
-  balanceCap: DEFAULT_POLICY.balanceCap,
-  layouts: { write: 1 },
-  sessions: { required: false, entryFee: 0 },
-};
-
-interface Card {
-  uid: Uint8Array;
-  payload: Uint8Array | null;
-  cardId?: string;
-}
-
-/** Writes a card the way a terminal does, with the certificate and device key from a real grant. */
-async function write(
-  card: Card,
-  terminal: EnrolledTerminal,
-  answer: GrantAnswer,
-  request: OperationRequest,
-  now: number,
-): Promise<Card> {
-  const claims = decodeGrantUnverified(answer.grant)!.claims;
-  // The terminal verifies offline before it writes; the keys come from the grant's JWKS.
-  const keys = new Map<number, CryptoKey>();
-  for (const key of answer.jwks.keys)
-    keys.set(
-      Number(key.kid.split("-")[1]),
-      await crypto.subtle.importKey(
-        "jwk",
-        { kty: "OKP", crv: "Ed25519", x: key.x },
-        { name: "Ed25519" },
-        false,
-        ["verify"],
-      ),
-    );
-  const verdict = await verifyCard(card, {
-    keys,
-    policy: { readableLayouts: [1], acceptedKeyVersions: [1, 2] },
-  });
-  const result = await applyOperation({
-    verdict,
-    uid: card.uid,
-    payload: card.payload,
-    request,
-    terminal: {
-      terminalId: terminal.terminalId,
-      terminalNumber: terminal.terminalNumber,
-      certificate: fromBase64Url(answer.certificate),
-      deviceKey: terminal.device.privateKey,
-    },
-    grant: {
-      grantId: claims.jti,
-      grantSeq: claims.gseq,
-      operations: claims.ops,
-      limits: claims.limits,
-      notBefore: claims.nbf,
-      expiresAt: claims.exp,
-    },
-    policy: POLICY,
-    usage: { value: 0, count: 0 },
-    now,
-    event: { id: crypto.randomUUID(), seq: 1 },
-  });
-  if (!result.ok) throw new Error(`card write refused: ${result.refusal.code} ${result.refusal.detail}`);
-  return { uid: card.uid, payload: result.payload, cardId: result.state.cardId };
-}
-
 async function issuedCard(): Promise<{
   card: Card;
   station: EnrolledTerminal;
@@ -95,41 +22,12 @@ async function issuedCard(): Promise<{
   const station = await enrolTerminal({ role: "station", locationId: "lobby" });
   const answer = await fetchGrant(station);
   const now = Math.floor(Date.now() / 1000);
-  let card: Card = { uid: crypto.getRandomValues(new Uint8Array(7)), payload: null };
+  let card: Card = blankCard();
   card = await write(card, station, answer, { op: "issue" }, now);
   card = await write(card, station, answer, { op: "topup", amount: 1_000, authorisationId: "auth-1" }, now);
   card = await write(card, station, answer, { op: "debit", amount: 250 }, now);
   return { card, station, answer, now };
 }
-
-async function validateCard(
-  card: Card,
-  headers: Record<string, string>,
-  remembered?: { counter: number; chain: string },
-) {
-  const response = await call(
-    "/v1/validate",
-    json(
-      {
-        kind: "card",
-        uid: toBase64Url(card.uid),
-        payload: card.payload === null ? null : toBase64Url(card.payload),
-        ...(remembered ? { remembered } : {}),
-      },
-      headers,
-    ),
-  );
-  expect(response.status, await response.clone().text()).toBe(200);
-  return (await response.json()) as {
-    valid: boolean;
-    verdict: string;
-    reason?: string;
-    state?: { cardId: string; balance: number; counter: number; chain: string; terminalNumber: number };
-    denyListVersion: number;
-  };
-}
-
-const validator = () => credential({ kind: "service", scopes: ["grants:validate"] });
 
 describe("POST /v1/validate a card", () => {
   it("verifies a card written offline by an enrolled terminal with its grant's certificate", async () => {

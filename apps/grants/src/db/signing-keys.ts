@@ -1,4 +1,8 @@
-/** D1 access to the versioned signing keys (table `signing_keys`). */
+/**
+ * D1 access to the versioned signing keys (table `signing_keys`). A row is one key version: its grant key
+ * (`public_key_x`, `wrapped_private_key`) and its certificate key (`certificate_*`), or, for a version made
+ * before keys were split (migration 0004), one dual-purpose key with the certificate columns NULL.
+ */
 import { z } from "zod";
 
 export const KEY_STATUSES = ["published", "active", "previous", "retired"] as const;
@@ -7,8 +11,12 @@ export type KeyStatus = z.infer<typeof KeyStatus>;
 
 export const SigningKeyRow = z.object({
   version: z.number().int(),
+  /** The grant key's public half; for a legacy row, its one dual-purpose key. */
   public_key_x: z.string(),
   wrapped_private_key: z.string(),
+  /** The certificate key; both NULL for a legacy dual-purpose row. */
+  certificate_public_key_x: z.string().nullable(),
+  certificate_wrapped_private_key: z.string().nullable(),
   kek_fingerprint: z.string(),
   status: KeyStatus,
   created_by: z.string(),
@@ -19,10 +27,16 @@ export const SigningKeyRow = z.object({
 });
 export type SigningKeyRow = z.infer<typeof SigningKeyRow>;
 
+/** Whether a row predates the split: one key signs both grants and certificates until it is retired. */
+export function isDualPurpose(row: SigningKeyRow): boolean {
+  return row.certificate_public_key_x === null;
+}
+
+/** A new key version: always a grant key and a certificate key, wrapped under the same KEK. */
 export interface NewSigningKey {
   version: number;
-  publicKeyX: string;
-  wrapped: string;
+  grant: { publicKeyX: string; wrapped: string };
+  certificate: { publicKeyX: string; wrapped: string };
   kekFingerprint: string;
   status: "published" | "active";
   createdBy: string;
@@ -41,11 +55,22 @@ export function signingKeys(db: D1Database) {
       const result = await db
         .prepare(
           `INSERT INTO signing_keys
-             (version, public_key_x, wrapped_private_key, kek_fingerprint, status, created_by, published_at, activated_at)
-           VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, CASE WHEN ?5 = 'active' THEN ?7 END)
+             (version, public_key_x, wrapped_private_key, certificate_public_key_x, certificate_wrapped_private_key,
+              kek_fingerprint, status, created_by, published_at, activated_at)
+           VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, CASE WHEN ?7 = 'active' THEN ?9 END)
            ON CONFLICT DO NOTHING`,
         )
-        .bind(key.version, key.publicKeyX, key.wrapped, key.kekFingerprint, key.status, key.createdBy, key.at)
+        .bind(
+          key.version,
+          key.grant.publicKeyX,
+          key.grant.wrapped,
+          key.certificate.publicKeyX,
+          key.certificate.wrapped,
+          key.kekFingerprint,
+          key.status,
+          key.createdBy,
+          key.at,
+        )
         .run();
       return result.meta.changes === 1;
     },

@@ -1,9 +1,10 @@
 /**
  * Grants for an authenticated, active terminal: the cached grant while it is fresh, otherwise a new
  * one — next sequence number, claims from the current policy's role section, the card certificate
- * from the same key, recorded in D1 and cached in KV for the next request.
+ * signed with the same key version's certificate key, recorded in D1 and cached in KV for the next request.
  */
 import {
+  type CertificateKeySet,
   fromBase64Url,
   issueCertificate,
   type Jwks,
@@ -15,6 +16,7 @@ import { denyList } from "../db/deny-list.ts";
 import { issuedGrants } from "../db/issued-grants.ts";
 import { type TerminalRow, terminals } from "../db/terminals.ts";
 import { grantTerms } from "../domain/grant-terms.ts";
+import { isPublished } from "../domain/key-lifecycle.ts";
 import { newId } from "../ids.ts";
 import { keyRing } from "../keys/keyring.ts";
 import { type CachedGrant, grantCache } from "../kv/grant-cache.ts";
@@ -37,7 +39,12 @@ export interface GrantOutcome {
 
 const iso = (seconds: number) => new Date(seconds * 1000).toISOString();
 
-function responseOf(entry: CachedGrant, terminal: TerminalRow, jwks: Jwks): GrantResponse {
+interface PublishedSets {
+  jwks: Jwks;
+  certificateKeys: CertificateKeySet;
+}
+
+function responseOf(entry: CachedGrant, terminal: TerminalRow, sets: PublishedSets): GrantResponse {
   return {
     grant: entry.grant,
     certificate: entry.certificate,
@@ -47,7 +54,8 @@ function responseOf(entry: CachedGrant, terminal: TerminalRow, jwks: Jwks): Gran
     keyVersion: entry.keyVersion,
     policyVersion: entry.policyVersion,
     denyListVersion: entry.denyListVersion,
-    jwks,
+    jwks: sets.jwks,
+    certificateKeys: sets.certificateKeys,
     issuedAt: iso(entry.issuedAt),
     expiresAt: iso(entry.expiresAt),
     refreshAt: iso(entry.refreshAt),
@@ -57,10 +65,14 @@ function responseOf(entry: CachedGrant, terminal: TerminalRow, jwks: Jwks): Gran
 export function grantIssuer(env: GrantIssuerEnv) {
   const keys = keyRing(env);
   const cache = grantCache(env.GRANTS_KV);
+  const published = async (): Promise<PublishedSets> => {
+    const [jwks, certificateKeys] = await Promise.all([keys.jwks(), keys.certificateKeySet()]);
+    return { jwks, certificateKeys };
+  };
 
   async function issue(terminal: TerminalRow, issuer: string, now: number): Promise<CachedGrant> {
     const policy = await currentPolicy(env.POLICY);
-    const signer = await keys.signer();
+    const signers = await keys.signers();
     const [seq, state] = await env.DB.batch([
       terminals(env.DB).nextGrantSeqStatement(terminal.id, now),
       denyList(env.DB).versionStatement(),
@@ -80,25 +92,26 @@ export function grantIssuer(env: GrantIssuerEnv) {
         jkt: terminal.jkt,
       },
       policy,
-      keyVersion: signer.version,
+      keyVersion: signers.version,
       denyListVersion,
       gseq: gseqRow.grant_seq,
       grantId,
       issuer,
       now,
     });
+    // Each job with its own key of the version (one key for both only while a legacy version is active).
     const [grant, certificate] = await Promise.all([
-      signGrant(terms.claims, signer),
+      signGrant(terms.claims, signers.grant),
       issueCertificate(
         {
           terminalNumber: terminal.number,
           operations: terms.certificate.operations,
           validFrom: terms.certificate.validFrom,
           validHours: terms.certificate.validHours,
-          keyVersion: signer.version,
+          keyVersion: signers.version,
           publicKey: fromBase64Url(terminal.public_key_x),
         },
-        signer.privateKey,
+        signers.certificate.privateKey,
       ),
     ]);
     const certificateValidUntil = terms.certificate.validFrom + terms.certificate.validHours * 3600;
@@ -107,7 +120,7 @@ export function grantIssuer(env: GrantIssuerEnv) {
         id: grantId,
         terminalId: terminal.id,
         gseq: terms.claims.gseq,
-        keyVersion: signer.version,
+        keyVersion: signers.version,
         policyVersion: policy.version,
         denyListVersion,
         issuedAt: now,
@@ -123,7 +136,7 @@ export function grantIssuer(env: GrantIssuerEnv) {
       grant,
       certificate: toBase64Url(certificate),
       gseq: terms.claims.gseq,
-      keyVersion: signer.version,
+      keyVersion: signers.version,
       policyVersion: policy.version,
       denyListVersion,
       issuedAt: now,
@@ -141,24 +154,25 @@ export function grantIssuer(env: GrantIssuerEnv) {
      */
     async cached(terminal: TerminalRow): Promise<GrantOutcome | null> {
       const now = Math.floor(Date.now() / 1000);
-      const [entry, policy, jwks] = await Promise.all([
+      const [entry, policy, rows, sets] = await Promise.all([
         cache.get(terminal.id),
         currentPolicy(env.POLICY),
-        keys.jwks(),
+        keys.rows(),
+        published(),
       ]);
       const fresh =
         entry !== null &&
         now < entry.refreshAt &&
         entry.jkt === terminal.jkt &&
         entry.policyVersion === policy.version &&
-        jwks.keys.some((key) => key.kid === `tessera-${entry.keyVersion}`);
-      return fresh ? { response: responseOf(entry, terminal, jwks), issued: false, cached: entry } : null;
+        rows.some((row) => row.version === entry.keyVersion && isPublished(row.status));
+      return fresh ? { response: responseOf(entry, terminal, sets), issued: false, cached: entry } : null;
     },
 
     /** Signs, records and caches a new grant for `terminal` (already authenticated and checked active). */
     async issue(terminal: TerminalRow, issuer: string): Promise<GrantOutcome> {
       const entry = await issue(terminal, issuer, Math.floor(Date.now() / 1000));
-      return { response: responseOf(entry, terminal, await keys.jwks()), issued: true, cached: entry };
+      return { response: responseOf(entry, terminal, await published()), issued: true, cached: entry };
     },
   };
 }

@@ -2,8 +2,18 @@
  * Signing keys at rest: each Ed25519 private key is stored in D1 only wrapped with AES-256-GCM under the
  * key-encryption key (the `KEY_ENCRYPTION_KEY` Wrangler secret), and unwrapped straight into a
  * non-extractable CryptoKey at use, so no code path ever holds the private key's bytes after creation.
+ * The additional data binds each wrapped key to its version and its use (ADR 0004).
  */
-import { ED25519, fromBase64Url, sha256, toBase64Url, toHex, utf8 } from "@tessera/protocol";
+import {
+  ED25519,
+  fromBase64Url,
+  type KeyPurpose,
+  type KeyUse,
+  sha256,
+  toBase64Url,
+  toHex,
+  utf8,
+} from "@tessera/protocol";
 
 const IV_BYTES = 12;
 const AES_GCM = "AES-GCM";
@@ -40,14 +50,23 @@ export function keyEncryptionKey(secret: string): Promise<KeyEncryptionKey> {
   return cachedKek.kek;
 }
 
-/** The additional data that binds a wrapped key to its version, so rows cannot be swapped. */
-function aadFor(version: number): Uint8Array<ArrayBuffer> {
-  return utf8.encode(`tessera-signing-key:v${version}`) as Uint8Array<ArrayBuffer>;
+/**
+ * The additional data that binds a wrapped key to its version and use, so neither rows nor a row's two keys
+ * can be swapped: a grant key put in the certificate column does not unwrap as a certificate key. A legacy
+ * dual-purpose key (made before keys were split) was wrapped with the version alone, and still unwraps so.
+ */
+function aadFor(version: number, use: KeyUse): Uint8Array<ArrayBuffer> {
+  const suffix = use === "dual" ? "" : `:${use}`;
+  return utf8.encode(`tessera-signing-key:v${version}${suffix}`) as Uint8Array<ArrayBuffer>;
 }
 
-/** Makes a fresh key pair for `version` and returns its public half and its wrapped private half. */
+/**
+ * Makes a fresh key pair for `version`'s `purpose` and returns its public half and its wrapped private half.
+ * Dual-purpose keys are never made any more; only those made before the split are still unwrapped.
+ */
 export async function createWrappedSigningKey(
   version: number,
+  purpose: KeyPurpose,
   kek: KeyEncryptionKey,
 ): Promise<WrappedSigningKey> {
   // Extractable only so it can be wrapped here; the pair is dropped when this function returns.
@@ -57,7 +76,7 @@ export async function createWrappedSigningKey(
     (await crypto.subtle.wrapKey("pkcs8", pair.privateKey, kek.key, {
       name: AES_GCM,
       iv,
-      additionalData: aadFor(version),
+      additionalData: aadFor(version, purpose),
     })) as ArrayBuffer,
   );
   const publicRaw = new Uint8Array((await crypto.subtle.exportKey("raw", pair.publicKey)) as ArrayBuffer);
@@ -71,9 +90,13 @@ export async function createWrappedSigningKey(
   };
 }
 
-/** Unwraps a stored key into a non-extractable signing key; throws when the KEK or the row is wrong. */
+/**
+ * Unwraps a stored key into a non-extractable signing key; throws when the KEK, the row or the use is wrong
+ * (a key wrapped as one use never unwraps as another).
+ */
 export async function unwrapSigningKey(
   version: number,
+  use: KeyUse,
   wrapped: string,
   kek: KeyEncryptionKey,
 ): Promise<CryptoKey> {
@@ -85,7 +108,7 @@ export async function unwrapSigningKey(
     {
       name: AES_GCM,
       iv: sealed.slice(0, IV_BYTES) as Uint8Array<ArrayBuffer>,
-      additionalData: aadFor(version),
+      additionalData: aadFor(version, use),
     },
     ED25519,
     false,

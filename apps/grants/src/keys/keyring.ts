@@ -1,11 +1,20 @@
 /**
- * The grants Worker's signing keys as the rest of the Worker uses them: the active signer, the JWKS,
- * the public keys by version, and the rotation steps. Key rows are read from D1 at most every 30 s per
- * isolate; unwrapped private keys are cached per isolate for as long as it lives.
+ * The grants Worker's signing keys as the rest of the Worker uses them: the active signers (one key for
+ * grants, another for certificates, ADR 0004), the JWKS and the certificate key set, the certificate keys
+ * by version, and the rotation steps. Key rows are read from D1 at most every 30 s per isolate; unwrapped
+ * private keys are cached per isolate for as long as it lives.
  */
-import { type Jwks, JwksKey, kidForVersion, TesseraError } from "@tessera/protocol";
+import {
+  type CertificateKeySet,
+  type Jwks,
+  JwksKey,
+  type KeyUse,
+  keysByVersion,
+  kidForVersion,
+  TesseraError,
+} from "@tessera/protocol";
 import { issuedGrants } from "../db/issued-grants.ts";
-import { type SigningKeyRow, signingKeys } from "../db/signing-keys.ts";
+import { isDualPurpose, type SigningKeyRow, signingKeys } from "../db/signing-keys.ts";
 import {
   activationRefusal,
   isPublished,
@@ -14,7 +23,12 @@ import {
   MAX_KEY_VERSION,
   retirable,
 } from "../domain/key-lifecycle.ts";
-import { createWrappedSigningKey, keyEncryptionKey, unwrapSigningKey } from "./key-wrap.ts";
+import {
+  createWrappedSigningKey,
+  type KeyEncryptionKey,
+  keyEncryptionKey,
+  unwrapSigningKey,
+} from "./key-wrap.ts";
 
 /** How long an isolate trusts its copy of the key rows; bounds how long it signs with a superseded key. */
 const KEY_ROWS_TTL_MS = 30_000;
@@ -24,17 +38,46 @@ export interface KeyRingEnv {
   KEY_ENCRYPTION_KEY: string;
 }
 
-export interface Signer {
+/**
+ * What signs now, for each job. For a legacy dual-purpose version both are its one key; for every version
+ * made since, two keys that never stand in for each other.
+ */
+export interface Signers {
   version: number;
-  kid: string;
-  privateKey: CryptoKey;
+  dualPurpose: boolean;
+  grant: { kid: string; privateKey: CryptoKey };
+  certificate: { privateKey: CryptoKey };
 }
 
 interface Snapshot {
   loadedAt: number;
   rows: SigningKeyRow[];
+  /** Keys that verify grants: grant keys and legacy dual-purpose keys. */
   jwks: Jwks;
-  publicKeys: Map<number, CryptoKey>;
+  /** Keys that verify certificates: certificate keys and legacy dual-purpose keys. */
+  certificateKeySet: CertificateKeySet;
+  certificateKeys: Map<number, CryptoKey>;
+}
+
+/** A version's two published entries: the grant key's and the certificate key's (one key, twice, if legacy). */
+export function publishedKeysOf(row: SigningKeyRow): { grant: JwksKey; certificate: JwksKey } {
+  const entry = (x: string, use: KeyUse) =>
+    JwksKey.parse({
+      kty: "OKP",
+      crv: "Ed25519",
+      x,
+      kid: kidForVersion(row.version, use),
+      alg: "EdDSA",
+      use: "sig",
+    });
+  if (isDualPurpose(row)) {
+    const dual = entry(row.public_key_x, "dual");
+    return { grant: dual, certificate: dual };
+  }
+  return {
+    grant: entry(row.public_key_x, "grant"),
+    certificate: entry(row.certificate_public_key_x!, "certificate"),
+  };
 }
 
 // Per D1 binding, so an isolate serving another database (tests) never mixes key sets.
@@ -51,32 +94,16 @@ export function factsOf(row: SigningKeyRow): KeyFacts {
 }
 
 async function buildSnapshot(rows: SigningKeyRow[]): Promise<Snapshot> {
-  const published = rows.filter((row) => isPublished(row.status));
-  const keys = published.map((row) =>
-    JwksKey.parse({
-      kty: "OKP",
-      crv: "Ed25519",
-      x: row.public_key_x,
-      kid: kidForVersion(row.version, "dual"),
-      alg: "EdDSA",
-      use: "sig",
-    }),
-  );
-  const publicKeys = new Map<number, CryptoKey>();
-  for (const key of keys) {
-    const version = Number(key.kid.slice("tessera-".length));
-    publicKeys.set(
-      version,
-      await crypto.subtle.importKey(
-        "jwk",
-        { kty: key.kty, crv: key.crv, x: key.x },
-        { name: "Ed25519" },
-        false,
-        ["verify"],
-      ),
-    );
-  }
-  return { loadedAt: Date.now(), rows, jwks: { keys }, publicKeys };
+  const published = rows.filter((row) => isPublished(row.status)).map(publishedKeysOf);
+  const jwks = { keys: published.map((keys) => keys.grant) };
+  const certificateKeySet = { keys: published.map((keys) => keys.certificate) };
+  return {
+    loadedAt: Date.now(),
+    rows,
+    jwks,
+    certificateKeySet,
+    certificateKeys: await keysByVersion(certificateKeySet, "certificate"),
+  };
 }
 
 export function keyRing(env: KeyRingEnv) {
@@ -105,10 +132,38 @@ export function keyRing(env: KeyRingEnv) {
     return loading;
   }
 
+  /** Creates both keys of a version, each wrapped under the KEK for its own use, in one row. */
   async function createKey(version: number, status: "published" | "active", actor: string): Promise<boolean> {
     const kek = await keyEncryptionKey(env.KEY_ENCRYPTION_KEY);
-    const wrapped = await createWrappedSigningKey(version, kek);
-    return repo.insert({ version, ...wrapped, status, createdBy: actor, at: Math.floor(Date.now() / 1000) });
+    const [grant, certificate] = await Promise.all([
+      createWrappedSigningKey(version, "grant", kek),
+      createWrappedSigningKey(version, "certificate", kek),
+    ]);
+    return repo.insert({
+      version,
+      grant: { publicKeyX: grant.publicKeyX, wrapped: grant.wrapped },
+      certificate: { publicKeyX: certificate.publicKeyX, wrapped: certificate.wrapped },
+      kekFingerprint: kek.fingerprint,
+      status,
+      createdBy: actor,
+      at: Math.floor(Date.now() / 1000),
+    });
+  }
+
+  function unwrapped(
+    version: number,
+    use: KeyUse,
+    wrapped: string,
+    kek: KeyEncryptionKey,
+  ): Promise<CryptoKey> {
+    const cacheKey = `${version}:${use}:${kek.fingerprint}:${wrapped}`;
+    let privateKey = privateKeys.get(cacheKey);
+    if (!privateKey) {
+      privateKey = unwrapSigningKey(version, use, wrapped, kek);
+      privateKeys.set(cacheKey, privateKey);
+      privateKey.catch(() => privateKeys.delete(cacheKey));
+    }
+    return privateKey;
   }
 
   function forget(): void {
@@ -120,17 +175,23 @@ export function keyRing(env: KeyRingEnv) {
       return (await snapshot()).rows;
     },
 
+    /** The keys that verify grants, as GET /.well-known/jwks.json serves them. */
     async jwks(): Promise<Jwks> {
       return (await snapshot()).jwks;
     },
 
-    /** Public keys by version, for verifying certificates on cards. */
-    async publicKeys(): Promise<ReadonlyMap<number, CryptoKey>> {
-      return (await snapshot()).publicKeys;
+    /** The keys that verify certificates, as GET /.well-known/tessera-certificate-keys.json serves them. */
+    async certificateKeySet(): Promise<CertificateKeySet> {
+      return (await snapshot()).certificateKeySet;
     },
 
-    /** The key that signs grants and certificates now. */
-    async signer(): Promise<Signer> {
+    /** Certificate keys by version, for verifying cards. */
+    async certificateKeys(): Promise<ReadonlyMap<number, CryptoKey>> {
+      return (await snapshot()).certificateKeys;
+    },
+
+    /** The keys that sign grants and certificates now. */
+    async signers(): Promise<Signers> {
       const active = (await snapshot()).rows.find((row) => row.status === "active");
       if (!active) throw new Error("no active signing key");
       const kek = await keyEncryptionKey(env.KEY_ENCRYPTION_KEY);
@@ -140,21 +201,29 @@ export function keyRing(env: KeyRingEnv) {
           `Signing key ${active.version} was wrapped under another KEY_ENCRYPTION_KEY (fingerprint ${active.kek_fingerprint}, configured ${kek.fingerprint})`,
         );
       }
-      const cacheKey = `${active.version}:${kek.fingerprint}:${active.wrapped_private_key}`;
-      let privateKey = privateKeys.get(cacheKey);
-      if (!privateKey) {
-        privateKey = unwrapSigningKey(active.version, active.wrapped_private_key, kek);
-        privateKeys.set(cacheKey, privateKey);
-        privateKey.catch(() => privateKeys.delete(cacheKey));
+      const { version } = active;
+      if (isDualPurpose(active)) {
+        const privateKey = await unwrapped(version, "dual", active.wrapped_private_key, kek);
+        return {
+          version,
+          dualPurpose: true,
+          grant: { kid: kidForVersion(version, "dual"), privateKey },
+          certificate: { privateKey },
+        };
       }
+      const [grantKey, certificateKey] = await Promise.all([
+        unwrapped(version, "grant", active.wrapped_private_key, kek),
+        unwrapped(version, "certificate", active.certificate_wrapped_private_key!, kek),
+      ]);
       return {
-        version: active.version,
-        kid: kidForVersion(active.version, "dual"),
-        privateKey: await privateKey,
+        version,
+        dualPurpose: false,
+        grant: { kid: kidForVersion(version, "grant"), privateKey: grantKey },
+        certificate: { privateKey: certificateKey },
       };
     },
 
-    /** Publishes version N+1 (in the JWKS, not signing yet). */
+    /** Publishes version N+1, both its keys (in the JWKS and the certificate key set, not signing yet). */
     async rotate(actor: string): Promise<SigningKeyRow> {
       const rows = await repo.all();
       const pending = rows.find((row) => row.status === "published");

@@ -1,10 +1,11 @@
 /**
  * `GrantsService`: what other Workers ask of this one over a service binding (RPC), per ADR 0003.
- * Reconciliation looks terminals up by the number events and cards carry, reads the JWKS, adds
- * deny-list entries when policy says a flag should, and reads the deny-list version.
+ * Reconciliation looks terminals up by the number events and cards carry, reads the JWKS (grants) and
+ * the certificate key set (cards), adds deny-list entries when policy says a flag should, and reads the
+ * deny-list version.
  */
 import { WorkerEntrypoint } from "cloudflare:workers";
-import { DenyReason, type Jwks } from "@tessera/protocol";
+import { type CertificateKeySet, DenyReason, type Jwks } from "@tessera/protocol";
 import { AuditActor, AuditEntryInput, type AuditSink } from "@tessera/service-kit";
 import { z } from "zod";
 import { terminals } from "../db/terminals.ts";
@@ -64,9 +65,14 @@ export class GrantsService extends WorkerEntrypoint<Env> {
     };
   }
 
-  /** The published signing keys, as GET /.well-known/jwks.json serves them. */
+  /** The keys that verify grants, as GET /.well-known/jwks.json serves them. */
   async jwks(): Promise<Jwks> {
     return keyRing(this.env).jwks();
+  }
+
+  /** The keys that verify terminal certificates, as GET /.well-known/tessera-certificate-keys.json serves them. */
+  async certificateKeys(): Promise<CertificateKeySet> {
+    return keyRing(this.env).certificateKeySet();
   }
 
   async denyListVersion(): Promise<number> {

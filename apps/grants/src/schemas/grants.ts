@@ -1,7 +1,7 @@
 /** Wire messages of grant issuance (`POST /v1/grants`). */
 import { z } from "@hono/zod-openapi";
 import { KeyVersion } from "@tessera/protocol";
-import { JwksDocument } from "./jwk.ts";
+import { CertificateKeyDocument, JwksDocument } from "./jwk.ts";
 
 export const TerminalId = z
   .string()
@@ -28,13 +28,20 @@ export const GrantResponse = z
     terminalId: TerminalId,
     terminalNumber: z.int().min(1).max(0xff_ffff).describe("The number cards carry for this terminal"),
     grantSeq: z.int().nonnegative().describe("This grant's sequence number (`gseq`)"),
-    keyVersion: KeyVersion.describe("Version of the key that signed the grant and the certificate"),
+    keyVersion: KeyVersion.describe(
+      "Key version that signed the grant (its grant key) and the certificate (its certificate key)",
+    ),
     policyVersion: z.int().min(1).describe("Policy version the grant was issued under (`pv`)"),
     denyListVersion: z
       .int()
       .nonnegative()
       .describe("Deny-list version the terminal must hold at least (`dlv`)"),
-    jwks: JwksDocument.describe("The published signing keys, the same as GET /.well-known/jwks.json"),
+    jwks: JwksDocument.describe(
+      "The keys that verify grants, the same as GET /.well-known/jwks.json: verify the grant with these",
+    ),
+    certificateKeys: CertificateKeyDocument.describe(
+      "The keys that verify terminal certificates, the same as GET /.well-known/tessera-certificate-keys.json: verify the certificate, and the cards you read, with these",
+    ),
     issuedAt: z.iso.datetime(),
     expiresAt: z.iso.datetime(),
     refreshAt: z.iso

@@ -3,16 +3,37 @@ import { z } from "@hono/zod-openapi";
 import { KeyVersion } from "@tessera/protocol";
 import { KEY_STATUSES } from "../db/signing-keys.ts";
 
+const PublicKey = z.object({ kty: z.literal("OKP"), crv: z.literal("Ed25519"), x: z.string() });
+
 export const SigningKey = z
   .object({
     version: KeyVersion,
-    kid: z.string(),
+    kid: z
+      .string()
+      .describe(
+        "Key id of the version's grant key in the JWKS: tessera-grant-<version>, or tessera-<version> for a legacy dual-purpose version",
+      ),
     status: z
       .enum(KEY_STATUSES)
       .describe(
-        "published: in the JWKS, not signing yet; active: signing grants and certificates; previous: superseded, in the JWKS until what it signed expires; retired: out of the JWKS",
+        "published: in the JWKS and the certificate key set, not signing yet; active: signing grants and certificates; previous: superseded, published until what it signed expires; retired: published no more",
       ),
-    publicKey: z.object({ kty: z.literal("OKP"), crv: z.literal("Ed25519"), x: z.string() }),
+    publicKey: PublicKey.describe("The grant key"),
+    certificateKey: z
+      .object({
+        kid: z
+          .string()
+          .describe(
+            "Key id in the certificate key set: tessera-cert-<version>, or tessera-<version> for a legacy version",
+          ),
+        publicKey: PublicKey,
+      })
+      .describe("The key that signs this version's terminal certificates (cards name it by the version)"),
+    dualPurpose: z
+      .boolean()
+      .describe(
+        "A legacy version made before keys were split: one key signs grants and certificates until the version is retired (ADR 0004)",
+      ),
     publishedAt: z.iso.datetime(),
     activatedAt: z.iso.datetime().nullable(),
     supersededAt: z.iso.datetime().nullable(),

@@ -1,12 +1,11 @@
 /** `GET /v1/keys`: every signing-key version, its state and what still depends on it. */
 import type { RouteHandler } from "@hono/zod-openapi";
-import { kidForVersion } from "@tessera/protocol";
 import { problemResponses, secureRoute } from "@tessera/service-kit";
 import { issuedGrants } from "../../db/issued-grants.ts";
-import type { SigningKeyRow } from "../../db/signing-keys.ts";
+import { isDualPurpose, type SigningKeyRow } from "../../db/signing-keys.ts";
 import { activatableAt, type KeyPolicy } from "../../domain/key-lifecycle.ts";
 import type { GrantsEnv } from "../../env.ts";
-import { keyRing } from "../../keys/keyring.ts";
+import { keyRing, publishedKeysOf } from "../../keys/keyring.ts";
 import { currentPolicy } from "../../policy-source.ts";
 import { type SigningKey, SigningKeyList } from "../../schemas/keys.ts";
 
@@ -17,11 +16,17 @@ export function signingKeyOf(
   policy: KeyPolicy,
   use: { live_grants: number; last_expiry: number } | undefined,
 ): SigningKey {
+  const published = publishedKeysOf(row);
   return {
     version: row.version,
-    kid: kidForVersion(row.version, "dual"),
+    kid: published.grant.kid,
     status: row.status,
-    publicKey: { kty: "OKP", crv: "Ed25519", x: row.public_key_x },
+    publicKey: { kty: "OKP", crv: "Ed25519", x: published.grant.x },
+    certificateKey: {
+      kid: published.certificate.kid,
+      publicKey: { kty: "OKP", crv: "Ed25519", x: published.certificate.x },
+    },
+    dualPurpose: isDualPurpose(row),
     publishedAt: iso(row.published_at)!,
     activatedAt: iso(row.activated_at),
     supersededAt: iso(row.superseded_at),
@@ -45,7 +50,7 @@ export const listKeysRoute = secureRoute({
   method: "get",
   path: "/keys",
   tags: ["Keys"],
-  summary: "List signing-key versions and their use",
+  summary: "List signing-key versions (grant and certificate keys) and their use",
   description:
     "Superseded keys whose grants and certificates have all expired, and which the policy no longer accepts, are retired (taken out of the JWKS) as a side effect of reading this list, and hourly.",
   access: { roles: ["auditor"], scopes: ["keys:read"] },

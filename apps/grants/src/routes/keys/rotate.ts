@@ -13,7 +13,7 @@ export const rotateKeyRoute = secureRoute({
   tags: ["Keys"],
   summary: "Publish the next signing-key version",
   description:
-    "Creates version N+1 as `published`: it is in the JWKS at once, so every grant fetched from now on carries it, but grants and certificates are still signed with N. Activate it once it has been published for a grant lifetime. One key may wait for activation at a time (`key_rotation_invalid` otherwise).",
+    "Creates version N+1 as `published`, with two new keys wrapped under the key-encryption key: a grant key (`tessera-grant-<N+1>`, in the JWKS) and a certificate key (`tessera-cert-<N+1>`, in the certificate key set). Both are published at once, so every grant fetched from now on carries them, but grants and certificates are still signed with N. Activate it once it has been published for a grant lifetime. One version may wait for activation at a time (`key_rotation_invalid` otherwise).",
   access: { roles: ["admin"], scopes: ["keys:write"] },
   responses: {
     201: { description: "The published key", content: { "application/json": { schema: SigningKey } } },
@@ -28,6 +28,7 @@ export const rotateKey: RouteHandler<typeof rotateKeyRoute, GrantsEnv> = async (
   await c.var.audit("key.publish", `signing_key:${row.version}`, {
     version: row.version,
     kid: key.kid,
+    certificateKid: key.certificateKey.kid,
     activatableAt: key.activatableAt,
     acceptedByPolicy: key.acceptedByPolicy,
   });

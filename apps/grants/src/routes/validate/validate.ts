@@ -28,8 +28,8 @@ export const validateRoute = terminalOrSecureRoute({
   tags: ["Validation"],
   summary: "Validate a card image or a session grant online",
   description: [
-    "`kind: card`: the chip UID and the Tessera record payload as read (base64url). The card is verified exactly as a terminal would offline (signatures, certificates under the current keys and policy, counters, chain, balance, scope) plus the current deny list; `remembered` adds the caller's last sighting for rollback and clone checks. The reconciled ledger's view of the card (its last settled counter) is reconciliation's `GET /v1/cards/{id}`.",
-    "`kind: grant`: signature against the JWKS, validity window, and whether its terminal is still active.",
+    "`kind: card`: the chip UID and the Tessera record payload as read (base64url). The card is verified exactly as a terminal would offline (signatures, certificates under the current certificate keys and policy, counters, chain, balance, scope) plus the current deny list; `remembered` adds the caller's last sighting for rollback and clone checks. The reconciled ledger's view of the card (its last settled counter) is reconciliation's `GET /v1/cards/{id}`.",
+    "`kind: grant`: signature against the JWKS (grant keys only; a certificate key never verifies a grant), validity window, and whether its terminal is still active.",
     "Either way the answer is a verdict (200), not an error: only malformed input is refused.",
   ].join("\n\n"),
   access: { scopes: ["grants:validate"] },
@@ -66,7 +66,7 @@ export const validate: RouteHandler<typeof validateRoute, GrantsEnv> = async (c)
     );
   }
 
-  const [policy, keys] = await Promise.all([currentPolicy(c.env.POLICY), ring.publicKeys()]);
+  const [policy, keys] = await Promise.all([currentPolicy(c.env.POLICY), ring.certificateKeys()]);
   const image = {
     uid: fromBase64Url(request.uid),
     payload: request.payload === null ? null : fromBase64Url(request.payload),
