@@ -31,7 +31,7 @@ export async function run({ urls, baseUrl, adminToken, autocannon, record, smoke
   log("  scaling: enrolling a station and a POS terminal");
   const station = await enrolTerminal(grants, admin, "station");
   const pos = await enrolTerminal(grants, admin, "pos");
-  const scheme = await schemeFrom(station.jwks);
+  const scheme = await schemeFrom(station.certificateKeys);
   log(`  scaling: issuing ${cardCount} cards`);
   const cards = await issueCards(scheme, station, recon, cardCount);
   const uploadUrl = `${recon}/v1/reconciliation/batches`;

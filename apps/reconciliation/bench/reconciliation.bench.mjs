@@ -42,7 +42,7 @@ export async function run({ urls, baseUrl, adminToken, autocannon, record, smoke
   log("  enrolling a station and a POS terminal");
   const station = await enrolTerminal(grants, admin, "station");
   const pos = await enrolTerminal(grants, admin, "pos");
-  const scheme = await schemeFrom(station.jwks);
+  const scheme = await schemeFrom(station.certificateKeys);
   log(`  issuing ${3 * cardsPerSet} cards`);
   const [latencySet, setB, setC] = [
     await issueCards(scheme, station, recon, cardsPerSet),

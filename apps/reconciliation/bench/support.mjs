@@ -42,6 +42,7 @@ export async function enrolTerminal(grantsBase, admin, role) {
     device: { privateKey: pair.privateKey, publicJwk },
     token: issued.grant,
     jwks: issued.jwks,
+    certificateKeys: issued.certificateKeys,
     terminal: {
       role,
       credentials: {
@@ -65,7 +66,7 @@ export async function enrolTerminal(grantsBase, admin, role) {
   };
 }
 
-/** What `tapVirtualCard` needs of a scheme: the backend keys (from the JWKS) and the policy's card rules. */
+/** What `tapVirtualCard` needs of a scheme: the certificate keys (from the certificate key set) and the card rules. */
 export async function schemeFrom(jwks) {
   const keys = new Map();
   for (const key of jwks.keys) {

@@ -166,11 +166,11 @@ export async function runSimulation(
     if (options.terminals[role] > 0) log(`enrolled ${options.terminals[role]} ${role} terminals`);
   }
   const byName = new Map(fleet.map((t) => [t.name, t]));
-  const jwks = (await (await fetch(`${context.urls.grants}/.well-known/jwks.json`)).json()) as {
-    keys: { kid: string; x: string }[];
-  };
-  const keys = await keysByVersion(jwks, "certificate");
-  /** What any reader with the backend's public keys sees on a chip (no deny list, no memory). */
+  const certificateKeys = (await (
+    await fetch(`${context.urls.grants}/.well-known/tessera-certificate-keys.json`)
+  ).json()) as { keys: { kid: string; x: string }[] };
+  const keys = await keysByVersion(certificateKeys, "certificate");
+  /** What any reader with the backend's certificate keys sees on a chip (no deny list, no memory). */
   const chipBalance = async (chip: VirtualNtag): Promise<number | null> => {
     const verdict = await verifyCard(cardImageFromRead(chip.read()), {
       keys,

@@ -1,8 +1,10 @@
 /**
  * The grants Worker as reconciliation uses it over the `GRANTS` service binding (RPC to `GrantsService`):
- * the terminal directory (device keys, revocation), the JWKS, and deny-list additions.
+ * the terminal directory (device keys, revocation), the JWKS (grant keys), the certificate key set, and
+ * deny-list additions.
  */
 import {
+  CertificateKeySet,
   type DenyReason,
   Ed25519PublicJwk,
   Jwks,
@@ -38,6 +40,7 @@ export interface DenyEntryRequest {
 export interface GrantsRpc {
   terminal(terminalNumber: number): Promise<unknown>;
   jwks(): Promise<unknown>;
+  certificateKeys(): Promise<unknown>;
   addDenyEntry(entry: DenyEntryRequest): Promise<unknown>;
 }
 
@@ -85,19 +88,22 @@ export async function lookupTerminal(rpc: GrantsRpc, terminalNumber: number): Pr
   return parsed;
 }
 
-/** The grant-signing JWKS and its keys imported by version (certificates name the same versions). */
+/**
+ * The JWKS, which verifies grants, and the certificate keys by version, which verify the certificates in
+ * uploaded slots: two sets, so a grant key never verifies a certificate nor the reverse (ADR 0004).
+ */
 export async function backendKeys(rpc: GrantsRpc): Promise<{ jwks: Jwks; keys: Map<number, CryptoKey> }> {
   const now = Date.now();
   if (jwksCache && jwksCache.until > now) return jwksCache.value;
-  let raw: unknown;
+  let raw: [unknown, unknown];
   try {
-    raw = await rpc.jwks();
+    raw = await Promise.all([rpc.jwks(), rpc.certificateKeys()]);
   } catch (error) {
     if (jwksCache) return jwksCache.value;
     throw upstreamFailure("JWKS", error);
   }
-  const jwks = Jwks.parse(raw);
-  const keys = await keysByVersion(jwks, "certificate");
+  const jwks = Jwks.parse(raw[0]);
+  const keys = await keysByVersion(CertificateKeySet.parse(raw[1]), "certificate");
   jwksCache = { value: { jwks, keys }, until: now + JWKS_TTL_MS };
   return jwksCache.value;
 }

@@ -1,5 +1,5 @@
 // Test stand-in for the grants Worker's `GrantsService` RPC entrypoint (ADR 0003), serving the terminals and
-// JWKS of test/fixtures/scheme.json (passed in as the FIXTURE binding by vitest.config.ts). Deny-list
+// keys of test/fixtures/scheme.json (passed in as the FIXTURE binding by vitest.config.ts). Deny-list
 // additions are remembered in memory so tests can see what reconciliation asked for.
 import { WorkerEntrypoint } from "cloudflare:workers";
 
@@ -14,6 +14,12 @@ export class GrantsService extends WorkerEntrypoint {
   }
 
   async jwks() {
+    return { keys: [this.env.FIXTURE.backend.jwk] };
+  }
+
+  // The fixture's key version 1 is a legacy dual-purpose key (kid tessera-1), in both sets as the grants
+  // Worker publishes such a version until it is retired (ADR 0004).
+  async certificateKeys() {
     return { keys: [this.env.FIXTURE.backend.jwk] };
   }
 

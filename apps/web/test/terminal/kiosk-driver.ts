@@ -1,13 +1,11 @@
 // Drives the terminal kiosk the way an operator does (keypad, buttons, demo cards), for the browser tests.
 import {
   type CardState,
+  CertificateKeySet,
   cardImageFromRead,
-  fromBase64Url,
   fromHex,
-  importPublicKeyRaw,
-  Jwks,
+  keysByVersion,
   verifyCard,
-  versionFromKid,
 } from "@tessera/protocol";
 import { VirtualNtag } from "@tessera/protocol/virtual-card";
 import type { Page } from "playwright-core";
@@ -103,12 +101,12 @@ export async function writeWallet(page: Page, raw: string): Promise<void> {
 
 /** What each virtual card in a wallet holds now, verified with the scheme's public keys (as any reader would). */
 export async function cardsInWallet(raw: string, grantsUrl: string): Promise<Map<string, CardState>> {
-  const jwks = Jwks.parse(await (await fetch(`${grantsUrl}/.well-known/jwks.json`)).json());
-  const keys = new Map<number, CryptoKey>();
-  for (const key of jwks.keys) {
-    const version = versionFromKid(key.kid, "certificate");
-    if (version !== undefined) keys.set(version, await importPublicKeyRaw(fromBase64Url(key.x)));
-  }
+  const keys = await keysByVersion(
+    CertificateKeySet.parse(
+      await (await fetch(`${grantsUrl}/.well-known/tessera-certificate-keys.json`)).json(),
+    ),
+    "certificate",
+  );
   const wallet = JSON.parse(raw) as {
     cards: { id: string; model: "NTAG215"; uid: string; memory: string }[];
   };

@@ -2,7 +2,7 @@
  * The backend API as the terminal uses it: paths and the response shapes it relies on, parsed with zod
  * so a changed or broken answer fails here with a clear error instead of deep inside a tap.
  */
-import { Jwks, Role } from "@tessera/protocol";
+import { CertificateKeySet, Jwks, Role } from "@tessera/protocol";
 import { z } from "zod";
 
 export const PATHS = {
@@ -37,7 +37,13 @@ export const GrantAnswer = z.looseObject({
   certificate: z.string().regex(/^[A-Za-z0-9_-]+$/),
   policyVersion: z.int().min(0).optional(),
   denyListVersion: z.int().min(0).optional(),
+  /** The keys that verify the grant. */
   jwks: Jwks,
+  /**
+   * The keys that verify certificates, the terminal's own and those on cards. A backend from before keys were
+   * split (ADR 0004) sends none; then only the JWKS's legacy dual-purpose keys verify certificates.
+   */
+  certificateKeys: CertificateKeySet.optional(),
   expiresAt: Instant.optional(),
   refreshAt: Instant.optional(),
 });

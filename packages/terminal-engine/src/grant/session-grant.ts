@@ -4,12 +4,14 @@
  * for one that cannot be used yet.
  */
 import {
+  type CertificateKeySet,
   DEFAULT_POLICY,
   decodeCertificate,
   equalBytes,
   exportPublicKeyRaw,
   fromBase64Url,
   type GrantScope,
+  type Jwks,
   keysByVersion,
   type SessionGrantClaims,
   verifyCertificate,
@@ -45,8 +47,24 @@ export function grantScope(claims: SessionGrantClaims): GrantScope {
   };
 }
 
+/**
+ * The keys that verify certificates: the set the backend sent with the grant, or, from a backend (or a grant
+ * stored) before keys were split (ADR 0004), the JWKS, of which `keysByVersion(…, "certificate")` reads only
+ * the legacy dual-purpose keys.
+ */
+function certificateKeysOf(from: {
+  jwks: Jwks;
+  certificateKeys?: CertificateKeySet | undefined;
+}): CertificateKeySet {
+  return from.certificateKeys ?? from.jwks;
+}
+
 export async function activateGrant(record: GrantRecord): Promise<ActiveGrant> {
-  return { record, scope: grantScope(record.claims), keys: await keysByVersion(record.jwks, "certificate") };
+  return {
+    record,
+    scope: grantScope(record.claims),
+    keys: await keysByVersion(certificateKeysOf(record), "certificate"),
+  };
 }
 
 export async function loadGrant(db: TerminalDatabase): Promise<ActiveGrant | undefined> {
@@ -99,12 +117,12 @@ export async function acceptGrant(
   } catch (error) {
     throw new EngineError("grant_rejected", `the terminal certificate is malformed: ${errorMessage(error)}`);
   }
-  const keys = await keysByVersion(answer.jwks, "certificate");
+  const keys = await keysByVersion(certificateKeysOf(answer), "certificate");
   const backendKey = keys.get(decoded.keyVersion);
   if (!backendKey || !(await verifyCertificate(decoded, backendKey))) {
     throw new EngineError(
       "grant_rejected",
-      "the terminal certificate is not signed by a published backend key",
+      "the terminal certificate is not signed by a published certificate key",
     );
   }
   if (decoded.terminalNumber !== claims.tid) {
@@ -113,7 +131,15 @@ export async function acceptGrant(
   if (!equalBytes(decoded.publicKey, await exportPublicKeyRaw(device.keyPair.publicKey))) {
     throw new EngineError("grant_rejected", "the terminal certificate is for another device key");
   }
-  return { record: { token: answer.grant, claims, certificate, jwks: answer.jwks, receivedAt: now }, keys };
+  const record = {
+    token: answer.grant,
+    claims,
+    certificate,
+    jwks: answer.jwks,
+    ...(answer.certificateKeys ? { certificateKeys: answer.certificateKeys } : {}),
+    receivedAt: now,
+  };
+  return { record, keys };
 }
 
 /**

@@ -4,6 +4,7 @@ import type {
   CardStatus,
   CardVerdictKind,
   CatalogDocument,
+  CertificateKeySet,
   Ed25519Jwk,
   Jwks,
   Operation,
@@ -42,8 +43,13 @@ export interface GrantRecord {
   claims: SessionGrantClaims;
   /** The 107-byte backend-signed certificate written into every slot this terminal signs. */
   certificate: Uint8Array;
-  /** The backend's published keys: they verify grants and the certificates on cards. */
+  /** The backend's published grant keys (the JWKS). */
   jwks: Jwks;
+  /**
+   * The backend's certificate keys: they verify this terminal's certificate and those on cards. Missing in a
+   * record stored before keys were split (ADR 0004); `jwks` then holds only dual-purpose keys, which do both.
+   */
+  certificateKeys?: CertificateKeySet;
   /** Epoch seconds: when to fetch the next grant. */
   refreshAt: number;
   receivedAt: number;

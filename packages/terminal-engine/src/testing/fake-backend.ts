@@ -1,6 +1,7 @@
 /**
  * An in-process stand-in for the three Workers, implementing the terminal-facing contract with protocol's
- * real functions: grants signed with a backend key, certificates issued with it, DPoP proofs and grants
+ * real functions: grants signed with a backend grant key, certificates issued with the separate certificate
+ * key of the same version (or, as a backend from before keys were split, one key for both), DPoP proofs and grants
  * verified on every request, deny-list deltas and snapshots, ETags, idempotent batch uploads and a per-card
  * ledger. Faults (no network, error answers, lost answers) are injected per request. For tests, demo mode
  * and the simulator; it stores everything in memory.
@@ -8,6 +9,7 @@
 import {
   applyOperation,
   type CatalogDocument,
+  type CertificateKeySet,
   cardImageFromRead,
   cardRecords,
   chunkDenyListSnapshot,
@@ -104,6 +106,19 @@ export interface FakeBackendOptions {
   policy?: Partial<PolicyDocument>;
   /** Entries per deny-list snapshot chunk (small values exercise multi-chunk snapshots). */
   denyListChunkSize?: number;
+  /**
+   * Act as a backend from before keys were split (ADR 0004): version 1 is one dual-purpose key, and grant
+   * answers carry no certificate key set.
+   */
+  legacyKeys?: boolean;
+}
+
+/** The backend's key version 1: a grant key and a certificate key, or one key in both roles when legacy. */
+interface BackendKeys {
+  grant: CryptoKeyPair;
+  certificate: CryptoKeyPair;
+  jwks: Jwks;
+  certificateKeys: CertificateKeySet | undefined;
 }
 
 function problem(code: ErrorCode, detail?: string): Response {
@@ -149,8 +164,7 @@ export class FakeBackend {
   onGrantAnswer: ((answer: Record<string, unknown>) => Record<string, unknown>) | undefined;
 
   readonly #clock: { now(): number };
-  readonly #signingKey: CryptoKeyPair;
-  readonly #jwks: Jwks;
+  readonly #backendKeys: BackendKeys;
   readonly #codes = new Map<string, { role: Role; name: string; locationId: string; used: boolean }>();
   readonly #proofIds = new Set<string>();
   readonly #faults: Fault[] = [];
@@ -162,10 +176,9 @@ export class FakeBackend {
   #nextTerminalNumber = 1;
   #station: { credentials: TerminalCredentials; grant: GrantScope; seq: number } | undefined;
 
-  private constructor(options: FakeBackendOptions, signingKey: CryptoKeyPair, jwks: Jwks) {
+  private constructor(options: FakeBackendOptions, keys: BackendKeys) {
     this.#clock = options.clock;
-    this.#signingKey = signingKey;
-    this.#jwks = jwks;
+    this.#backendKeys = keys;
     this.#chunkSize = options.denyListChunkSize ?? 10_000;
     this.policy = {
       ...structuredClone(DEFAULT_POLICY),
@@ -177,21 +190,34 @@ export class FakeBackend {
   }
 
   static async create(options: FakeBackendOptions): Promise<FakeBackend> {
-    const signingKey = await generateSigningKeyPair();
-    const jwks: Jwks = { keys: [await jwksKeyFor(signingKey.publicKey, 1, "dual")] };
-    return new FakeBackend(options, signingKey, jwks);
+    if (options.legacyKeys) {
+      const dual = await generateSigningKeyPair();
+      const jwks: Jwks = { keys: [await jwksKeyFor(dual.publicKey, 1, "dual")] };
+      return new FakeBackend(options, { grant: dual, certificate: dual, jwks, certificateKeys: undefined });
+    }
+    const [grant, certificate] = await Promise.all([generateSigningKeyPair(), generateSigningKeyPair()]);
+    return new FakeBackend(options, {
+      grant,
+      certificate,
+      jwks: { keys: [await jwksKeyFor(grant.publicKey, 1, "grant")] },
+      certificateKeys: { keys: [await jwksKeyFor(certificate.publicKey, 1, "certificate")] },
+    });
   }
 
-  /** Signs a certificate with the backend key, as the grants Worker would (for misbehaving-backend tests). */
+  /**
+   * Signs a certificate as the grants Worker would, with the certificate key — or, for a backend that
+   * misbehaves, with the grant key (for misbehaving-backend tests).
+   */
   async certificateFor(
     fields: Omit<Parameters<typeof issueCertificate>[0], "keyVersion">,
+    signer: "certificate" | "grant" = "certificate",
   ): Promise<Uint8Array> {
-    return issueCertificate({ ...fields, keyVersion: 1 }, this.#signingKey.privateKey);
+    return issueCertificate({ ...fields, keyVersion: 1 }, this.#backendKeys[signer].privateKey);
   }
 
-  /** The backend's public keys by version, as a verifier holds them. */
+  /** The backend's certificate keys by version, as a card reader holds them. */
   get keys(): Map<number, CryptoKey> {
-    return new Map([[1, this.#signingKey.publicKey]]);
+    return new Map([[1, this.#backendKeys.certificate.publicKey]]);
   }
 
   #now(): number {
@@ -337,7 +363,7 @@ export class FakeBackend {
         keyVersion: 1,
         publicKey: await exportPublicKeyRaw(device.publicKey),
       },
-      this.#signingKey.privateKey,
+      this.#backendKeys.certificate.privateKey,
     );
     const terminalId = "trm_backend_station";
     this.terminals.set(terminalId, {
@@ -475,7 +501,7 @@ export class FakeBackend {
     const match = /^DPoP (\S+)$/.exec(request.headers.get("authorization") ?? "");
     if (!match) throw new Refused(problem("unauthenticated"));
     const grant = match[1]!;
-    const verdict = await verifyGrant(grant, this.#jwks, { now: this.#now() });
+    const verdict = await verifyGrant(grant, this.#backendKeys.jwks, { now: this.#now() });
     if (!verdict.ok) {
       throw new Refused(
         problem(verdict.reason === "expired" ? "grant_expired" : "grant_invalid", verdict.reason),
@@ -542,8 +568,8 @@ export class FakeBackend {
       kv: 1,
     };
     const grant = await signGrant(claims, {
-      privateKey: this.#signingKey.privateKey,
-      kid: kidForVersion(1, "dual"),
+      privateKey: this.#backendKeys.grant.privateKey,
+      kid: kidForVersion(1, this.#backendKeys.certificateKeys ? "grant" : "dual"),
     });
     const validFrom = Math.floor(now / HOUR) * HOUR;
     const certificate = await issueCertificate(
@@ -555,14 +581,15 @@ export class FakeBackend {
         keyVersion: 1,
         publicKey: await exportPublicKeyRaw(terminal.publicKey),
       },
-      this.#signingKey.privateKey,
+      this.#backendKeys.certificate.privateKey,
     );
     const answer = {
       grant,
       certificate: toBase64Url(certificate),
       policyVersion: this.policy.version,
       denyListVersion: this.denyListVersion,
-      jwks: this.#jwks,
+      jwks: this.#backendKeys.jwks,
+      ...(this.#backendKeys.certificateKeys ? { certificateKeys: this.#backendKeys.certificateKeys } : {}),
       expiresAt: exp,
       refreshAt: exp - this.policy.grant.refreshMarginSeconds,
     };
