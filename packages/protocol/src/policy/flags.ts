@@ -8,6 +8,7 @@ export const FLAG_KINDS = [
   "over_transaction_limit",
   "over_daily_limit",
   "over_weekly_limit",
+  "over_grant_limit",
   "out_of_scope",
   "revoked_terminal",
   "unknown_terminal",
