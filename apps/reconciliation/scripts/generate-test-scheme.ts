@@ -20,6 +20,10 @@ export const TERMINAL_SPECS = [
   { terminalId: "trm_pos_fault", terminalNumber: 204, role: "pos", seed: 0x23 },
   { terminalId: "trm_station_fault", terminalNumber: 104, role: "station", seed: 0x13 },
   { terminalId: "trm_gate_a", terminalNumber: 301, role: "gate", seed: 0x30 },
+  // Passes its grants' cumulative offline limits (test/grant.limits.test.ts).
+  { terminalId: "trm_pos_limits", terminalNumber: 205, role: "pos", seed: 0x24 },
+  // Revoked while a test runs, through the grants stub (test/revocation.race.test.ts).
+  { terminalId: "trm_pos_race", terminalNumber: 206, role: "pos", seed: 0x25 },
   // Revoked at 2026-05-28T20:26:40Z: its writes after that are flagged revoked_terminal.
   {
     terminalId: "trm_pos_revoked",

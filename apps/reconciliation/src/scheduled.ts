@@ -1,13 +1,13 @@
 /**
  * The hourly sweep (wrangler.jsonc `triggers.crons`): seal audit rows a failed request left unsealed,
  * recompute cards whose gaps have outlived policy's window (so `missing_events` is raised even when no
- * further upload touches the card), retry auto deny-listings that failed, and drop terminal reports older
+ * further upload touches the card), retry auto deny-listings (cards, and terminals past a grant's limits) that failed, and drop terminal reports older
  * than policy.reports.retentionDays.
  */
 import { auditLog } from "./db/audit.ts";
 import { flagStore } from "./db/flags.ts";
 import { reportStore } from "./db/reports.ts";
-import { denyFlaggedCards } from "./reconciliation/auto-deny.ts";
+import { type AutoDenyCandidate, denyFlagged } from "./reconciliation/auto-deny.ts";
 import { recomputeCards } from "./reconciliation/recompute.ts";
 import { grantsRpc } from "./upstream/grants.ts";
 import { currentPolicy } from "./upstream/policy.ts";
@@ -36,10 +36,16 @@ export async function runSweep(env: Env, now = Math.floor(Date.now() / 1000)) {
         )
       : [];
   const pending = await flagStore(db).awaitingDenial(policy.autoDenyFlags, 100);
-  const denials = await denyFlaggedCards(db, grantsRpc(env), [
-    ...fresh,
-    ...pending.map((f) => ({ flagId: f.id, cardId: f.card_id!, kind: f.kind, detail: f.detail })),
-  ]);
+  const retried: AutoDenyCandidate[] = pending.flatMap((f) => {
+    const target =
+      f.card_id !== null
+        ? { kind: "card" as const, cardId: f.card_id }
+        : f.terminal_number !== null
+          ? { kind: "terminal" as const, terminalNumber: f.terminal_number }
+          : null;
+    return target ? [{ flagId: f.id, kind: f.kind, detail: f.detail, target }] : [];
+  });
+  const denials = await denyFlagged(db, grantsRpc(env), [...fresh, ...retried]);
   const reportsDeleted = await reportStore(db).deleteOlderThan(now - policy.reports.retentionDays * 86_400);
   await auditLog(db).seal();
   return { sealed, recomputed: results.length, denied: denials.denied.length, reportsDeleted };

@@ -1,7 +1,8 @@
 /**
  * The same set of events uploaded under many random (seeded) schedules — reordered, re-split, duplicated,
  * retried with the same Idempotency-Key, resent in part under new keys, and with uploads that fail half-way
- * through their D1 write — must leave exactly the ledger and the flags of one clean upload.
+ * through their D1 write — must leave exactly the ledger and the flags of one clean upload, and every grant's
+ * tally of its offline writes counting each write once.
  */
 import { env } from "cloudflare:workers";
 import type { ReconcileResult, TerminalEvent } from "@tessera/protocol";
@@ -22,7 +23,7 @@ interface Upload {
 /** Tables an upload writes; the test empties them between schedules (authorisations stay, as in life). */
 async function resetLedger(): Promise<void> {
   await env.DB.batch(
-    ["events", "event_conflicts", "batches", "cards", "flags", "grants_seen"].map((table) =>
+    ["events", "event_conflicts", "batches", "cards", "flags", "grants_seen", "grant_tallies"].map((table) =>
       env.DB.prepare(`DELETE FROM ${table}`),
     ),
   );
@@ -60,7 +61,11 @@ async function snapshot(cardIds: readonly string[]) {
   const rows = await env.DB.prepare(
     "SELECT key, kind, state, event_ids, amount, detail FROM flags ORDER BY key",
   ).all();
-  return { cards, flags: rows.results };
+  const tallies = await env.DB.prepare(
+    `SELECT terminal_id, grant_id, count, value, last_seq, last_event_id, count_limit, value_limit, beyond
+     FROM grant_tallies ORDER BY terminal_id, grant_id`,
+  ).all();
+  return { cards, flags: rows.results, tallies: tallies.results };
 }
 
 function pick<T>(random: () => number, items: readonly T[]): T {
@@ -136,7 +141,11 @@ describe("fault injection", () => {
   }, async () => {
     const scheme = await testScheme();
     const station = await setupTerminal("trm_station_fault");
-    const pos = await setupTerminal("trm_pos_fault");
+    // A grant the POS outbox passes: 13 debits moving 1 590, against at most 10 writes and 1 000 in value. A
+    // write counted twice would move the count, the value or which writes are beyond it.
+    const pos = await setupTerminal("trm_pos_fault", {
+      grant: { limits: { perTransaction: 1_000, cumulativeValue: 1_000, cumulativeCount: 10 } },
+    });
     const stationOutbox: TerminalEvent[] = [];
     const posOutbox: TerminalEvent[] = [];
     const cardIds: string[] = [];
@@ -186,7 +195,23 @@ describe("fault injection", () => {
     await uploadOk(pos, posOutbox);
     const clean = await snapshot(cardIds);
     const raised = clean.flags.map((f) => f.kind).sort();
-    expect(raised).toEqual(["clone_replay", "tear_recovery", "topup_unauthorised"]);
+    expect(raised).toEqual(["clone_replay", "over_grant_limit", "tear_recovery", "topup_unauthorised"]);
+    // Beyond the grant: from the write that took the value past 1 000 (in the terminal's sequence) on.
+    const bySeq = [...posOutbox].sort((x, y) => x.seq - y.seq);
+    const movedBy = bySeq.map((_, i) => bySeq.slice(0, i + 1).reduce((sum, event) => sum + event.amount, 0));
+    const firstBeyond = movedBy.findIndex((moved) => moved > 1_000);
+    const overGrant = clean.flags.find((f) => f.kind === "over_grant_limit")!;
+    expect(JSON.parse(overGrant.event_ids as string)).toEqual(
+      bySeq
+        .slice(firstBeyond)
+        .map((event) => event.id)
+        .sort(),
+    );
+    expect(overGrant.amount).toBe(1_590);
+    expect(clean.tallies.find((t) => t.terminal_id === "trm_pos_fault")).toMatchObject({
+      count: 13,
+      value: 1_590,
+    });
     expect(clean.cards.find((card) => card.cardId === e.cardId)?.complete).toBe(false);
 
     vi.spyOn(console, "error").mockImplementation(() => {});

@@ -5,6 +5,8 @@ import type { LedgerEvent } from "../ledger/index.ts";
 export interface EventRow {
   id: string;
   terminal_id: string;
+  /** The grant the event names, whenever it is well-formed enough to name one. */
+  grant_id: string | null;
   card_id: string | null;
   seq: number | null;
   counter_after: number | null;
@@ -97,9 +99,10 @@ export function eventStore(db: D1Database) {
     insertStatement(rows: readonly EventRow[], batchId: string, receivedAt: number): D1PreparedStatement {
       return db
         .prepare(
-          `INSERT INTO events (id, terminal_id, card_id, seq, counter_after, written_at, op, amount, booked,
-             reject_code, facts, body, fingerprint, batch_id, received_at)
-           SELECT value ->> '$.id', value ->> '$.terminal_id', value ->> '$.card_id', value ->> '$.seq',
+          `INSERT INTO events (id, terminal_id, grant_id, card_id, seq, counter_after, written_at, op, amount,
+             booked, reject_code, facts, body, fingerprint, batch_id, received_at)
+           SELECT value ->> '$.id', value ->> '$.terminal_id', value ->> '$.grant_id', value ->> '$.card_id',
+             value ->> '$.seq',
              value ->> '$.counter_after', value ->> '$.written_at', value ->> '$.op', value ->> '$.amount',
              value ->> '$.booked', value ->> '$.reject_code', value ->> '$.facts', value ->> '$.body',
              value ->> '$.fingerprint', ?2, ?3

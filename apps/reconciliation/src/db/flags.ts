@@ -152,16 +152,26 @@ export function flagStore(db: D1Database) {
         .bind(JSON.stringify(ids), now);
     },
 
-    /** Open flags whose kind policy deny-lists automatically but whose card is not listed yet. */
-    async awaitingDenial(kinds: readonly string[], limit: number): Promise<FlagRow[]> {
+    /**
+     * Open flags whose kind policy deny-lists automatically but whose card — or, for a grant's limits, whose
+     * terminal (its number from the grant's tally) — is not listed yet.
+     */
+    async awaitingDenial(
+      kinds: readonly string[],
+      limit: number,
+    ): Promise<(FlagRow & { terminal_number: number | null })[]> {
       if (kinds.length === 0) return [];
       const { results } = await db
         .prepare(
-          `SELECT * FROM flags WHERE state = 'open' AND denied_at IS NULL AND card_id IS NOT NULL
+          `SELECT flags.*, (SELECT terminal_number FROM grant_tallies
+               WHERE flags.kind = 'over_grant_limit' AND terminal_id = flags.terminal_ids ->> '$[0]' LIMIT 1)
+             AS terminal_number
+           FROM flags WHERE state = 'open' AND denied_at IS NULL
+             AND (card_id IS NOT NULL OR kind = 'over_grant_limit')
              AND kind IN (SELECT value FROM json_each(?1)) ORDER BY raised_at LIMIT ?2`,
         )
         .bind(JSON.stringify(kinds), limit)
-        .all<FlagRow>();
+        .all<FlagRow & { terminal_number: number | null }>();
       return results;
     },
   };

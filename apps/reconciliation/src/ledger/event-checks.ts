@@ -2,8 +2,9 @@
  * Checks of one event against the grant it names, its certificate, its terminal's revocation and the
  * policy: the anomalies visible without the rest of the card's history. Pure; the verifier gathers the facts.
  */
-import { ONLINE_ONLY_OPERATIONS, type Operation, type Role } from "@tessera/protocol";
+import type { Operation, Role } from "@tessera/protocol";
 import type { EventFlag } from "./types.ts";
+import { offlineValue } from "./value.ts";
 
 /** What reconciliation knows of the grant an event names (from a verified grant JWT). */
 export interface GrantFacts {
@@ -39,11 +40,6 @@ export interface EventCheckInput {
   policy: { clockSkewSeconds: number; roles: Record<Role, { offline: { perTransaction: number } }> };
   /** When the server received the event. */
   receivedAt: number;
-}
-
-/** Value a write moves, as the offline per-transaction limit counts it (online-only operations are exempt). */
-function offlineValue(op: Operation, amount: number): number {
-  return ONLINE_ONLY_OPERATIONS.includes(op) || op === "issue" || op === "block" ? 0 : amount;
 }
 
 export function checkEvent(input: EventCheckInput): EventFlag[] {

@@ -1,5 +1,5 @@
 /** How each operation moves value on a card, as the ledger recomputes it (never as the terminal says). */
-import { balanceAfterOperation, type Operation } from "@tessera/protocol";
+import { balanceAfterOperation, ONLINE_ONLY_OPERATIONS, type Operation } from "@tessera/protocol";
 
 /**
  * The balance a state must hold after `op` moved `amount` from a state holding `before` (protocol's rule); a
@@ -12,6 +12,19 @@ export function expectedBalanceAfter(op: Operation, before: number, amount: numb
 /** Value spent by the cardholder, which the per-card daily and weekly limits count. Payouts are not spending. */
 export function spentBy(op: Operation, amount: number): number {
   return op === "debit" || op === "checkin" || op === "checkout" ? amount : 0;
+}
+
+/**
+ * Whether a write counts against a grant's offline limits: every write but the online-only ones, as the
+ * terminal's own check counts them (`applyOperation`).
+ */
+export function countsOffline(op: Operation): boolean {
+  return !ONLINE_ONLY_OPERATIONS.includes(op);
+}
+
+/** Value a write moves as the offline limits count it: issues and blocks move none, online-only ones are exempt. */
+export function offlineValue(op: Operation, amount: number): number {
+  return !countsOffline(op) || op === "issue" || op === "block" ? 0 : amount;
 }
 
 const DAY = 86_400;

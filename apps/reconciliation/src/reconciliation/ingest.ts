@@ -22,6 +22,7 @@ import { batchStore } from "../db/batches.ts";
 import { cardStore } from "../db/cards.ts";
 import { type ConflictRow, type EventRow, eventStore } from "../db/events.ts";
 import { type FlagWrite, flagIdOf, flagStore } from "../db/flags.ts";
+import { grantTallyStore } from "../db/grant-tallies.ts";
 import { grantsSeenStore } from "../db/grants-seen.ts";
 import { topupStore } from "../db/topups.ts";
 import { extendLedger, type GrantFacts, type LedgerEvent, type LedgerTail } from "../ledger/index.ts";
@@ -32,8 +33,9 @@ import {
   type RejectionCode,
   verifyEvent,
 } from "../verification/verify-event.ts";
+import type { AutoDenyCandidate } from "./auto-deny.ts";
+import { planGrantLimits } from "./grant-limits.ts";
 import {
-  type AutoDenyCandidate,
   autoDenyCandidates,
   type ExtendedCard,
   flagAuditEntry,
@@ -200,6 +202,10 @@ export async function ingestBatch(deps: IngestDeps, request: IngestRequest): Pro
   const candidateAuthorisations = [
     ...new Set(items.flatMap((i) => (i.event?.authorisationId ? [i.event.authorisationId] : []))),
   ];
+  // Every grant whose tally this upload may change: the ones its events name, and the ones it presents.
+  const candidateGrants = [
+    ...new Set([...grants.keys(), ...items.flatMap((i) => (i.event ? [i.event.grantId] : []))]),
+  ];
 
   for (let attempt = 1; ; attempt++) {
     const plan = await planUpload();
@@ -240,8 +246,10 @@ export async function ingestBatch(deps: IngestDeps, request: IngestRequest): Pro
     const ids = [...new Set(items.flatMap((i) => (i.id ? [i.id] : [])))];
     const tailsRead = cardStore(db).tails(candidateCards);
     const namedRead = topupStore(db).forCards([], candidateAuthorisations);
+    const talliesRead = grantTallyStore(db).read(uploader.terminalId, candidateGrants);
     tailsRead.catch(() => {});
     namedRead.catch(() => {});
+    talliesRead.catch(() => {});
     const stored = await verifyWhileReading(events.findByIds(ids));
 
     // Classify, first occurrence of an id in the batch winning over later ones.
@@ -294,9 +302,18 @@ export async function ingestBatch(deps: IngestDeps, request: IngestRequest): Pro
       ),
     ]);
     const update = await planLedgerUpdate(db, policy, inputs, newFacts, context, extended, extendedFlags);
+    const grantLimits = await planGrantLimits(
+      db,
+      policy,
+      { terminalId: uploader.terminalId, booked: newFacts, claims: grants, stored: await talliesRead },
+      context,
+    );
     const rejectionFlags = await rejectionFlagsOf(classified);
 
-    const results: ReconcileEventResult[] = classified.map((c) => resultOf(c, update.flagsOfEvent));
+    const flagsOfEvent = new Map(update.flagsOfEvent);
+    for (const [eventId, kinds] of grantLimits.flagsOfEvent)
+      flagsOfEvent.set(eventId, [...(flagsOfEvent.get(eventId) ?? []), ...kinds]);
+    const results: ReconcileEventResult[] = classified.map((c) => resultOf(c, flagsOfEvent));
     const result: ReconcileResult = { batchId, receivedAt, results };
 
     const eventRows: EventRow[] = classified.flatMap((c) => {
@@ -314,6 +331,7 @@ export async function ingestBatch(deps: IngestDeps, request: IngestRequest): Pro
         {
           id: c.item.id,
           terminal_id: uploader.terminalId,
+          grant_id: event?.grantId ?? null,
           card_id: (booked ?? evidence)?.cardId ?? c.item.cardId,
           seq: event?.seq ?? null,
           counter_after: (booked ?? evidence)?.counterAfter ?? null,
@@ -336,11 +354,12 @@ export async function ingestBatch(deps: IngestDeps, request: IngestRequest): Pro
 
     const statements: D1PreparedStatement[] = [];
     if (update.guard) statements.push(update.guard);
+    if (grantLimits.guard) statements.push(grantLimits.guard);
     statements.push(...events.insertStatements(eventRows, batchId, receivedAt));
     if (conflicts.length > 0)
       statements.push(events.insertConflictsStatement(conflicts, batchId, receivedAt));
     statements.push(grantsSeenStore(db).insertStatement([...grants.values()], receivedAt));
-    statements.push(...update.writes);
+    statements.push(...update.writes, ...grantLimits.writes);
     if (rejectionFlags.length > 0) {
       statements.push(flagStore(db).upsertStatement(rejectionFlags, receivedAt));
       statements.push(
@@ -360,8 +379,13 @@ export async function ingestBatch(deps: IngestDeps, request: IngestRequest): Pro
         result,
       }),
     );
-    const autoDeny = [...update.autoDeny, ...autoDenyCandidates(policy, rejectionFlags)];
-    return { statements, result, autoDeny, audited: update.audited || rejectionFlags.length > 0 };
+    const autoDeny = [
+      ...update.autoDeny,
+      ...grantLimits.autoDeny,
+      ...autoDenyCandidates(policy, rejectionFlags),
+    ];
+    const audited = update.audited || grantLimits.audited || rejectionFlags.length > 0;
+    return { statements, result, autoDeny, audited };
   }
 }
 

@@ -19,15 +19,9 @@ import {
   type TopupAuthorisation,
   tailOf,
 } from "../ledger/index.ts";
+import type { AutoDenyCandidate } from "./auto-deny.ts";
 
 export const SYSTEM_ACTOR = { kind: "system", id: "reconciliation", name: "reconciliation" } as const;
-
-export interface AutoDenyCandidate {
-  flagId: string;
-  cardId: string;
-  kind: string;
-  detail: string;
-}
 
 export interface LedgerUpdate {
   /** The cards recomputed in full. */
@@ -209,7 +203,7 @@ export async function planLedgerUpdate(
   };
 }
 
-/** Newly raised flags whose kind policy deny-lists automatically. */
+/** Newly raised flags about a card whose kind policy deny-lists automatically: the card is listed. */
 export function autoDenyCandidates(
   policy: PolicyDocument,
   raised: readonly Pick<FlagWrite, "id" | "kind" | "card_id" | "detail">[],
@@ -217,7 +211,12 @@ export function autoDenyCandidates(
   const kinds = new Set<string>(policy.autoDenyFlags);
   return raised
     .filter((f) => f.card_id !== null && kinds.has(f.kind))
-    .map((f) => ({ flagId: f.id, cardId: f.card_id!, kind: f.kind, detail: f.detail }));
+    .map((f) => ({
+      flagId: f.id,
+      kind: f.kind,
+      detail: f.detail,
+      target: { kind: "card" as const, cardId: f.card_id! },
+    }));
 }
 
 /** Which stored flags to insert or update, which are newly raised and which no longer apply. */

@@ -14,7 +14,7 @@ import { auditLog } from "../../db/audit.ts";
 import { batchStore } from "../../db/batches.ts";
 import type { ReconciliationEnv } from "../../env.ts";
 import { idempotencyCache } from "../../kv/idempotency-cache.ts";
-import { denyFlaggedCards } from "../../reconciliation/auto-deny.ts";
+import { denyFlagged } from "../../reconciliation/auto-deny.ts";
 import { ingestBatch } from "../../reconciliation/ingest.ts";
 import { deliveringTerminal } from "../../terminal-access.ts";
 import { grantsRpc } from "../../upstream/grants.ts";
@@ -128,7 +128,7 @@ export const uploadBatch: RouteHandler<typeof uploadBatchRoute, ReconciliationEn
       console.error(JSON.stringify({ level: "error", event: "after_upload", error: String(error) })),
     ),
   );
-  // Awaited: rare, and a terminal's next upload should find the card already listed.
-  if (outcome.autoDeny.length > 0) await denyFlaggedCards(c.env.DB, grantsRpc(c.env), outcome.autoDeny);
+  // Awaited: rare, and a terminal's next upload should find the card (or terminal) already listed.
+  if (outcome.autoDeny.length > 0) await denyFlagged(c.env.DB, grantsRpc(c.env), outcome.autoDeny);
   return c.json(outcome.result, 200);
 };
