@@ -1,5 +1,6 @@
-// Keys: the signing-key versions, which are live (grants and certificates still valid under them), whether
-// the policy tells card readers to accept them, and rotation.
+// Keys: the signing-key versions with their two keys (grants, certificates; one key for both in a legacy
+// version), which are live (grants and certificates still valid under them), whether the policy tells card
+// readers to accept them, and rotation.
 import { createFileRoute } from "@tanstack/react-router";
 import {
   ActionButton,
@@ -19,6 +20,8 @@ export const Route = createFileRoute("/console/keys")({ component: KeysPage });
 interface SigningKey {
   version: number;
   kid: string;
+  certificateKey: { kid: string };
+  dualPurpose: boolean;
   status: "published" | "active" | "previous" | "retired";
   publishedAt: string;
   activatedAt: string | null;
@@ -69,7 +72,17 @@ function KeysPage() {
             {keys.data?.keys.map((key) => (
               <tr key={key.version}>
                 <td>
-                  {key.version} <code className="console-muted">{key.kid}</code>
+                  {key.version}{" "}
+                  {key.dualPurpose ? (
+                    <span className="console-muted">
+                      <code>{key.kid}</code> {t("console.keys.dualPurpose")}
+                    </span>
+                  ) : (
+                    <span className="console-muted">
+                      {t("console.keys.grantKey")} <code>{key.kid}</code> · {t("console.keys.certificateKey")}{" "}
+                      <code>{key.certificateKey.kid}</code>
+                    </span>
+                  )}
                 </td>
                 <td>
                   <StatusBadge status={`key-${key.status}`} label={t(`console.keyStatus.${key.status}`)} />
