@@ -17,6 +17,7 @@ describe("GrantsService (RPC for reconciliation)", () => {
       publicKeyJwk: terminal.device.publicJwk,
       status: "active",
       revokedAt: null,
+      revokedFrom: null,
       role: "gate",
       locationId: "entrance",
     });
@@ -24,7 +25,30 @@ describe("GrantsService (RPC for reconciliation)", () => {
     const revoked = await service.terminal(terminal.terminalNumber);
     expect(revoked?.status).toBe("revoked");
     expect(Date.parse(revoked!.revokedAt!)).toBeLessThanOrEqual(Date.now());
+    expect(revoked?.revokedFrom).toBe(revoked?.revokedAt);
     expect(await service.terminal(0xff_fffe)).toBeNull();
+  });
+
+  it("says from when a terminal listed with an earlier effectiveFrom is no longer trusted", async () => {
+    const terminal = await enrolTerminal();
+    const stolen = Math.floor(Date.now() / 1000) - 86_400;
+    const listed = await call(
+      "/v1/deny-list/entries",
+      json(
+        {
+          kind: "terminal",
+          terminalNumber: terminal.terminalNumber,
+          reason: "stolen",
+          effectiveFrom: stolen,
+        },
+        await operator(),
+      ),
+    );
+    expect(listed.status).toBe(200);
+    const facts = await service.terminal(terminal.terminalNumber);
+    expect(facts?.status).toBe("revoked");
+    expect(facts?.revokedFrom).toBe(new Date(stolen * 1000).toISOString());
+    expect(Date.parse(facts!.revokedAt!)).toBeGreaterThan(stolen * 1000);
   });
 
   it("serves the JWKS, the certificate key set and the deny-list version", async () => {

@@ -1,6 +1,7 @@
 /**
  * `GrantsService`: what other Workers ask of this one over a service binding (RPC), per ADR 0003.
- * Reconciliation looks terminals up by the number events and cards carry, reads the JWKS (grants) and
+ * Reconciliation looks terminals up by the number events and cards carry (with the time their writes stop
+ * being trusted), reads the JWKS (grants) and
  * the certificate key set (cards), adds deny-list entries when policy says a flag should, and reads the
  * deny-list version.
  */
@@ -21,6 +22,12 @@ export interface TerminalFacts {
   status: "active" | "suspended" | "revoked";
   /** ISO time of revocation, or null. */
   revokedAt: string | null;
+  /**
+   * ISO time from which the terminal's card writes are refused: its deny-list entry's `effectiveFrom`, which
+   * an operator may set earlier than the revocation (stolen yesterday, noticed today); the revocation time
+   * when it is not listed; null when not revoked.
+   */
+  revokedFrom: string | null;
   role: "pos" | "gate" | "station";
   locationId: string;
 }
@@ -54,12 +61,19 @@ export class GrantsService extends WorkerEntrypoint<Env> {
     const number = parsed(TerminalNumber, terminalNumber, "terminal(terminalNumber)");
     const row = await terminals(this.env.DB).byNumber(number);
     if (!row) return null;
+    // Listing a terminal revokes it, so only a revoked one can have an entry: the active ones read D1 once.
+    const listed =
+      row.revoked_at === null ? null : await denyListService(this.env).entry("terminal", row.number);
+    const revokedFrom = listed?.kind === "terminal" ? listed.effectiveFrom : row.revoked_at;
+    const iso = (seconds: number | null) =>
+      seconds === null ? null : new Date(seconds * 1000).toISOString();
     return {
       terminalId: row.id,
       terminalNumber: row.number,
       publicKeyJwk: { kty: "OKP", crv: "Ed25519", x: row.public_key_x },
       status: row.status,
-      revokedAt: row.revoked_at === null ? null : new Date(row.revoked_at * 1000).toISOString(),
+      revokedAt: iso(row.revoked_at),
+      revokedFrom: iso(revokedFrom),
       role: row.role,
       locationId: row.location_id,
     };
