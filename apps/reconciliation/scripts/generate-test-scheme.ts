@@ -24,6 +24,7 @@ export const TERMINAL_SPECS = [
   { terminalId: "trm_pos_limits", terminalNumber: 205, role: "pos", seed: 0x24 },
   // Revoked while a test runs, through the grants stub (test/revocation.race.test.ts).
   { terminalId: "trm_pos_race", terminalNumber: 206, role: "pos", seed: 0x25 },
+  { terminalId: "trm_station_race", terminalNumber: 107, role: "station", seed: 0x14 },
   // Revoked at 2026-05-28T20:26:40Z: its writes after that are flagged revoked_terminal.
   {
     terminalId: "trm_pos_revoked",

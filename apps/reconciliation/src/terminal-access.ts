@@ -10,8 +10,9 @@ import { backendKeys, grantsRpc, lookupTerminal } from "./upstream/grants.ts";
 async function standing(
   c: Context<ReconciliationEnv>,
   principal: { terminalId: string; terminalNumber: number },
+  fresh = false,
 ): Promise<TerminalStatus> {
-  const terminal = await lookupTerminal(grantsRpc(c.env), principal.terminalNumber);
+  const terminal = await lookupTerminal(grantsRpc(c.env), principal.terminalNumber, { fresh });
   if (!terminal || terminal.terminalId !== principal.terminalId) return "unknown";
   return terminal.status === "active" || terminal.status === "suspended" || terminal.status === "revoked"
     ? terminal.status
@@ -24,8 +25,14 @@ const common = {
     kvJtiStore(c.env.RECON_KV, { waitUntil: (promise) => c.executionCtx.waitUntil(promise) }),
 };
 
-/** For actions a terminal takes now (asking for a top-up authorisation): only an active terminal. */
-export const activeTerminal = terminalAuth<ReconciliationEnv>({ ...common, terminalStatus: standing });
+/**
+ * For actions a terminal takes now (asking for a top-up authorisation): only an active terminal, as the
+ * directory says this moment — a station revoked a second ago gets no authorisation to write value.
+ */
+export const activeTerminal = terminalAuth<ReconciliationEnv>({
+  ...common,
+  terminalStatus: (c, principal) => standing(c, principal, true),
+});
 
 /**
  * For handing in what already happened (event uploads, reports): a suspended or revoked terminal may

@@ -143,10 +143,11 @@ export async function ingestBatch(deps: IngestDeps, request: IngestRequest): Pro
     }),
   );
 
-  // What verification needs from the grants Worker, and the grants the events name.
+  // What verification needs from the grants Worker, and the grants the events name. The terminal is read
+  // afresh: its revocation, however recent, decides which of these events are flagged `revoked_terminal`.
   const [{ jwks, keys }, terminal] = await Promise.all([
     backendKeys(deps.grants),
-    lookupTerminal(deps.grants, uploader.terminalNumber),
+    lookupTerminal(deps.grants, uploader.terminalNumber, { fresh: true }),
   ]);
   const deviceKey = terminal ? await deviceKeyOf(terminal) : null;
   const grants = new Map<string, SessionGrantClaims>([[uploader.grant.jti, uploader.grant]]);

@@ -16,13 +16,19 @@ import {
 import type { AuditActor } from "@tessera/service-kit";
 import { z } from "zod";
 
-/** A terminal as the grants Worker describes it; `revokedAt` may come as epoch seconds or ISO 8601. */
+const Instant = z.union([z.int(), z.iso.datetime({ offset: true }), z.null()]).optional();
+
+/**
+ * A terminal as the grants Worker describes it; times may come as epoch seconds or ISO 8601. `revokedFrom` is
+ * when its writes stop being trusted (its deny-list entry's `effectiveFrom`, possibly before `revokedAt`).
+ */
 export const GrantsTerminal = z.looseObject({
   terminalId: z.string().min(1),
   terminalNumber: z.int().min(1),
   publicKeyJwk: Ed25519PublicJwk,
   status: z.string(),
-  revokedAt: z.union([z.int(), z.iso.datetime({ offset: true }), z.null()]).optional(),
+  revokedAt: Instant,
+  revokedFrom: Instant,
   role: Role,
   locationId: z.string().nullable().optional(),
 });
@@ -48,11 +54,17 @@ export function grantsRpc(env: { GRANTS: unknown }): GrantsRpc {
   return env.GRANTS as GrantsRpc;
 }
 
-/** Epoch seconds of a revocation, whichever form it came in. */
-export function revokedAtSeconds(terminal: GrantsTerminal): number | null {
-  const value = terminal.revokedAt;
+function epochSeconds(value: number | string | null | undefined): number | null {
   if (value === undefined || value === null) return null;
   return typeof value === "number" ? value : Math.floor(Date.parse(value) / 1000);
+}
+
+/**
+ * Epoch seconds from which the terminal's writes are flagged `revoked_terminal`: its deny-list entry's
+ * `effectiveFrom` as every card reader enforces it, else the revocation itself; null while not revoked.
+ */
+export function revokedFromSeconds(terminal: GrantsTerminal): number | null {
+  return epochSeconds(terminal.revokedFrom) ?? epochSeconds(terminal.revokedAt);
 }
 
 interface Cached<T> {
@@ -60,8 +72,10 @@ interface Cached<T> {
   until: number;
 }
 
-// Per-isolate caches. A terminal lookup is kept 30 s: revocation must reach verification quickly, and an
-// upload names one terminal, so a busy terminal costs one RPC per 30 s instead of one per batch.
+// Per-isolate caches. A terminal lookup is kept 30 s for deciding whether a request may be answered at all
+// (a report, an upload from a terminal the directory knows), where a revocation half a minute late costs
+// nothing: an upload is accepted from a revoked terminal anyway. Whatever judges what a terminal may do now,
+// or whether its writes came after its revocation, reads the directory afresh (`fresh`).
 const TERMINAL_TTL_MS = 30_000;
 // The JWKS changes only on key rotation, which publishes a key a whole grant lifetime before use.
 const JWKS_TTL_MS = 60_000;
@@ -69,17 +83,25 @@ const terminals = new Map<number, Cached<GrantsTerminal | null>>();
 let jwksCache: Cached<{ jwks: Jwks; keys: Map<number, CryptoKey> }> | undefined;
 const deviceKeys = new Map<string, CryptoKey>();
 
-/** The terminal with this number, or null when the grants Worker does not know it. */
-export async function lookupTerminal(rpc: GrantsRpc, terminalNumber: number): Promise<GrantsTerminal | null> {
+/**
+ * The terminal with this number, or null when the grants Worker does not know it. `fresh` asks the directory
+ * even when a cached answer is at hand, and never falls back to one: a stale answer could miss a revocation,
+ * and the caller (an upload) is safely retried later.
+ */
+export async function lookupTerminal(
+  rpc: GrantsRpc,
+  terminalNumber: number,
+  options: { fresh?: boolean } = {},
+): Promise<GrantsTerminal | null> {
   const now = Date.now();
   const hit = terminals.get(terminalNumber);
-  if (hit && hit.until > now) return hit.value;
+  if (hit && hit.until > now && !options.fresh) return hit.value;
   let raw: unknown;
   try {
     raw = await rpc.terminal(terminalNumber);
   } catch (error) {
     // A lookup a little past its 30 s beats refusing a terminal whose grant and proof already verified.
-    if (hit) return hit.value;
+    if (hit && !options.fresh) return hit.value;
     throw upstreamFailure("terminal directory", error);
   }
   const parsed = raw === null || raw === undefined ? null : GrantsTerminal.parse(raw);

@@ -19,7 +19,7 @@ import {
   verifySlotSignature,
 } from "@tessera/protocol";
 import { checkEvent, type GrantFacts, type LedgerEvent } from "../ledger/index.ts";
-import { type GrantsTerminal, revokedAtSeconds } from "../upstream/grants.ts";
+import { type GrantsTerminal, revokedFromSeconds } from "../upstream/grants.ts";
 
 /** Why an event was not booked: the `code` of its `rejected` result. */
 export const REJECTION_CODES = [
@@ -157,7 +157,7 @@ export async function verifyEvent(event: TerminalEvent, ctx: VerificationContext
     },
     certificate: cert,
     grant: ctx.grant(event.grantId),
-    revokedAt: revokedAtSeconds(terminal),
+    revokedAt: revokedFromSeconds(terminal),
     role: terminal.role,
     policy: { clockSkewSeconds: policy.clockSkewSeconds, roles: policy.roles },
     receivedAt: ctx.receivedAt,

@@ -1,16 +1,34 @@
 // Test stand-in for the grants Worker's `GrantsService` RPC entrypoint (ADR 0003), serving the terminals and
 // keys of test/fixtures/scheme.json (passed in as the FIXTURE binding by vitest.config.ts). Deny-list
-// additions are remembered in memory so tests can see what reconciliation asked for.
+// additions are remembered in memory so tests can see what reconciliation asked for, and a test may revoke a
+// terminal while it runs, as an operator would through the grants Worker.
 import { WorkerEntrypoint } from "cloudflare:workers";
 
 const denyEntries = [];
+/** Terminal number → fields a test changed (status, revokedAt, revokedFrom). */
+const changed = new Map();
 
 export class GrantsService extends WorkerEntrypoint {
   async terminal(terminalNumber) {
     const found = this.env.FIXTURE.terminals.find((t) => t.terminalNumber === terminalNumber);
     if (!found) return null;
     const { seed: _seed, ...terminal } = found;
-    return terminal;
+    return { ...terminal, ...changed.get(terminalNumber) };
+  }
+
+  /** Test-only: revoke a terminal, its writes refused from `revokedFrom` (epoch seconds, default `revokedAt`). */
+  async revokeTerminal(terminalNumber, revokedAt, revokedFrom = revokedAt) {
+    const iso = (seconds) => new Date(seconds * 1000).toISOString();
+    changed.set(terminalNumber, {
+      status: "revoked",
+      revokedAt: iso(revokedAt),
+      revokedFrom: iso(revokedFrom),
+    });
+  }
+
+  /** Test-only: undo `revokeTerminal`. */
+  async restoreTerminal(terminalNumber) {
+    changed.delete(terminalNumber);
   }
 
   async jwks() {
