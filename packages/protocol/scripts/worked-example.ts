@@ -70,6 +70,40 @@ function wrapProse(text: string[]): string[] {
   return out;
 }
 
+/** Pads Markdown tables to aligned columns, the way the rest of the document is formatted. */
+function alignTables(text: string[]): string[] {
+  const out: string[] = [];
+  const width = (cell: string) => [...cell].length;
+  let fenced = false;
+  for (let i = 0; i < text.length; ) {
+    const line = text[i]!;
+    if (line.startsWith("```")) fenced = !fenced;
+    if (fenced || !line.startsWith("|")) {
+      out.push(line);
+      i++;
+      continue;
+    }
+    const rows: string[][] = [];
+    for (; i < text.length && text[i]!.startsWith("|"); i++)
+      rows.push(
+        text[i]!.slice(1, -1)
+          .split(/(?<!\\)\|/)
+          .map((cell) => cell.trim()),
+      );
+    const isRule = (row: string[]) => row.every((cell) => /^-+$/.test(cell));
+    const widths = rows[0]!.map((_, c) =>
+      Math.max(3, ...rows.filter((row) => !isRule(row)).map((row) => width(row[c] ?? ""))),
+    );
+    for (const row of rows) {
+      const cells = widths.map((w, c) =>
+        isRule(row) ? "-".repeat(w) : `${row[c] ?? ""}${" ".repeat(w - width(row[c] ?? ""))}`,
+      );
+      out.push(`| ${cells.join(" | ")} |`);
+    }
+  }
+  return out;
+}
+
 async function main() {
   // Keys and terminals exactly as scripts/generate-vectors.ts builds them.
   // Version 2 is a split key version (ADR 0004): its certificate key signs certificates, its grant key
@@ -420,7 +454,7 @@ async function main() {
   say();
   say("The payload is byte for byte the `two-slots` case of `packages/protocol/vectors/cards.json`.");
 
-  const markdown = wrapProse(lines).join("\n");
+  const markdown = alignTables(wrapProse(lines)).join("\n");
   if (!process.argv.includes("--write")) {
     console.log(markdown);
     return;
