@@ -1,11 +1,16 @@
 #!/usr/bin/env node
-// `npm run bench`: starts the local stack on its own ports and fresh state, runs every benchmark module
-// (apps/*/bench/*.bench.mjs), each measuring its operation beside a floor in the same run, and writes
-// bench/results.json plus the table in docs/benchmarks.md. Never part of `npm test`'s timing verdicts;
-// `--smoke` runs every module with tiny sizes and writes nothing, to check the benchmarks still run (the
-// simulator package's tests do, so they cannot rot). The stack takes free ports unless `--ports=P,G,R` names
-// them, so a benchmark never collides with `npm run dev`, a test run or another benchmark. `--only=TEXT`
-// runs the modules whose path contains TEXT; add `--merge` to keep the other modules' rows of the last run.
+// `npm run bench`: runs every benchmark module (apps/*/bench/*.bench.mjs), each on a local stack of its own
+// (the three Workers on free ports with a fresh temp state dir, started before the module and stopped after
+// it), each measuring its operation beside a floor in the same run, and writes bench/results.json plus the
+// table in docs/benchmarks.md. A stack per module is what makes a module's figures the same alone or in a
+// full run and in any order: modules bulk-seed shared tables (the deny list, the events table), and the
+// Workers serve what an earlier module left (a stale million-entry snapshot, a million stored events). Never
+// part of `npm test`'s timing verdicts; `--smoke` runs every module with tiny sizes and writes nothing, to
+// check the benchmarks still run (the simulator package's tests do, so they cannot rot). `--ports=P,G,R`
+// names the ports (each module's stack takes them in turn) so a benchmark never collides with `npm run dev`.
+// `--only=TEXT` runs the modules whose path contains TEXT; add `--merge` to keep the other modules' rows of
+// the last run. `--reverse` runs the chosen modules in reverse order; `--no-write` prints the figures and
+// writes nothing (a check that does not replace the committed results).
 import {
   existsSync,
   mkdirSync,
@@ -31,6 +36,8 @@ const fixedPorts = args
   .split(",")
   .map(Number);
 const merge = args.includes("--merge");
+const reverse = args.includes("--reverse");
+const write = !smoke && !args.includes("--no-write");
 const log = (message) => process.stderr.write(`bench: ${message}\n`);
 
 /** A port the OS just handed out. */
@@ -52,7 +59,8 @@ function benchModules() {
     if (!existsSync(dir)) continue;
     for (const file of readdirSync(dir)) if (file.endsWith(".bench.mjs")) found.push(join(dir, file));
   }
-  return found.filter((file) => !only || file.includes(only)).sort();
+  const chosen = found.filter((file) => !only || file.includes(only)).sort();
+  return reverse ? chosen.reverse() : chosen;
 }
 
 const machine = {
@@ -63,16 +71,16 @@ const machine = {
   node: process.version,
 };
 
-const stateDir = mkdtempSync(join(tmpdir(), "tessera-bench-"));
-const results = [];
-let stack;
-let failed = 0;
-try {
-  // wrangler processes started at the same instant by parallel runs can collide on an internal socket, and a
-  // free port can be taken between asking and listening: one more attempt on new ports gets past both.
-  for (let attempt = 1; !stack; attempt++) {
+/**
+ * A stack of its own for one module: fresh D1 and KV in a temp dir, so nothing another module seeded is
+ * there. wrangler processes started at the same instant by parallel runs can collide on an internal socket,
+ * and a free port can be taken between asking and listening: one more attempt on new ports gets past both.
+ */
+async function freshStack() {
+  const stateDir = mkdtempSync(join(tmpdir(), "tessera-bench-"));
+  for (let attempt = 1; ; attempt++) {
     try {
-      stack = await startStack({
+      const stack = await startStack({
         stateDir,
         ports: {
           policy: fixedPorts?.[0] ?? (await freePort()),
@@ -82,46 +90,68 @@ try {
         // Floor routes exist only when this var is set; production never sets it.
         vars: { BENCH_FLOOR: "1" },
         quiet: true,
-        log,
+        log: () => {},
       });
+      return {
+        ...stack,
+        async stop() {
+          await stack.stop();
+          rmSync(stateDir, { recursive: true, force: true });
+        },
+      };
     } catch (error) {
-      if (attempt >= 2 || fixedPorts) throw error;
+      if (attempt >= 2 || fixedPorts) {
+        rmSync(stateDir, { recursive: true, force: true });
+        throw error;
+      }
       log(`the stack did not start (${error.message}); once more`);
     }
   }
-  for (const file of benchModules()) {
-    const name = relative(root, file);
-    log(`running ${name}${smoke ? " (smoke)" : ""}`);
-    try {
-      const mod = await import(pathToFileURL(file).href);
-      await mod.run({
-        baseUrl: stack.urls,
-        urls: stack.urls,
-        adminToken: stack.adminToken,
-        autocannon,
-        smoke,
-        log,
-        record(entry) {
-          for (const key of ["name", "p50_ms", "p99_ms", "floor_p99_ms", "ratio", "target_ratio"]) {
-            if (!(key in entry)) throw new Error(`${name}: result without ${key}`);
-          }
-          results.push({ module: name, ...entry });
-          log(
-            `  ${entry.name}: p50 ${entry.p50_ms} ms, p99 ${entry.p99_ms} ms, floor p99 ${entry.floor_p99_ms} ms, ratio ${entry.ratio} (target ≤ ${entry.target_ratio})`,
-          );
-        },
-      });
-    } catch (error) {
-      failed++;
-      log(`  ${name} failed: ${error.stack ?? error}`);
-    }
-  }
-} finally {
-  await stack?.stop();
-  rmSync(stateDir, { recursive: true, force: true });
 }
 
-if (!smoke) {
+const results = [];
+let failed = 0;
+// One stack at a time, each started after the previous one stopped: a start-up (migrations, bundling,
+// workerd) would compete with a measurement, and wrangler processes started side by side can collide.
+for (const file of benchModules()) {
+  const name = relative(root, file);
+  log(`running ${name}${smoke ? " (smoke)" : ""}`);
+  let stack;
+  try {
+    const starting = performance.now();
+    stack = await freshStack();
+    log(
+      `  on a fresh stack (${Object.values(stack.urls).join(", ")}), up in ${((performance.now() - starting) / 1000).toFixed(1)} s`,
+    );
+    const mod = await import(pathToFileURL(file).href);
+    await mod.run({
+      baseUrl: stack.urls,
+      urls: stack.urls,
+      adminToken: stack.adminToken,
+      autocannon,
+      smoke,
+      log,
+      record(entry) {
+        for (const key of ["name", "p50_ms", "p99_ms", "floor_p99_ms", "ratio", "target_ratio"]) {
+          if (!(key in entry)) throw new Error(`${name}: result without ${key}`);
+        }
+        results.push({ module: name, ...entry });
+        log(
+          `  ${entry.name}: p50 ${entry.p50_ms} ms, p99 ${entry.p99_ms} ms, floor p99 ${entry.floor_p99_ms} ms, ratio ${entry.ratio} (target ≤ ${entry.target_ratio})`,
+        );
+      },
+    });
+  } catch (error) {
+    failed++;
+    log(
+      `  ${name} failed: ${error.stack ?? error}${error.cause ? ` (cause: ${error.cause.stack ?? error.cause})` : ""}`,
+    );
+  } finally {
+    await stack?.stop();
+  }
+}
+
+if (write) {
   const when = new Date().toISOString();
   for (const result of results) result.when = when;
   mkdirSync(join(root, "bench"), { recursive: true });

@@ -1,6 +1,7 @@
 // Every benchmark module (apps/*/bench/*.bench.mjs) run with tiny sizes through `node scripts/bench.mjs
-// --smoke`, on a stack of its own on free ports: a benchmark that no longer runs fails here, not on the day
-// someone needs its numbers. It lives beside the simulator because both drive the whole stack from outside.
+// --smoke`, each module on a stack of its own on free ports: a benchmark that no longer runs fails here, not
+// on the day someone needs its numbers. It lives beside the simulator because both drive the whole stack from
+// outside.
 // Timings are printed by the run, never asserted.
 import { spawn } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
@@ -40,6 +41,8 @@ describe("the benchmark suite in smoke mode", () => {
     const modules = benchModules();
     expect(modules.length).toBeGreaterThanOrEqual(4);
     for (const module of modules) expect(stderr).toContain(`running ${module} (smoke)`);
+    // Each module on a stack of its own, so none reads what another seeded.
+    expect(stderr.match(/ {2}on a fresh stack \(/g)?.length).toBe(modules.length);
     expect(stderr).not.toMatch(/ failed: /);
     expect(stderr).toMatch(/bench: \d+ results, 0 modules failed/);
     const count = Number(/bench: (\d+) results/.exec(stderr)?.[1]);

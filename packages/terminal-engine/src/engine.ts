@@ -21,18 +21,28 @@ import { CardMemory } from "./cards/card-memory.ts";
 import { type Clock, epochSeconds, systemClock } from "./clock.ts";
 import { EngineError } from "./errors.ts";
 import { loadGrant, refreshGrant } from "./grant/session-grant.ts";
+import { OutboxGauge } from "./outbox/gauge.ts";
 import { type UploadSummary, uploadOutbox } from "./outbox/upload.ts";
 import { sendReport } from "./reports/report.ts";
 import {
+  flushSettlements,
   grantCredentials,
   grantInForce,
   publishGrant,
   publishOutbox,
+  publishShift,
   type Runtime,
   recordError,
   type TapStep,
 } from "./runtime.ts";
 import { JobScheduler } from "./scheduler.ts";
+import {
+  type ClosedShift,
+  countEvent,
+  isEmptyShift,
+  openShift,
+  type ShiftTally,
+} from "./shift/shift-tally.ts";
 import { type TerminalInfo, type TerminalSnapshot, TerminalStateStore } from "./state/terminal-state.ts";
 import {
   CURRENT,
@@ -43,7 +53,7 @@ import {
   TERMINAL,
   type TerminalDatabase,
 } from "./storage/database.ts";
-import type { DeviceRecord, TerminalRecord } from "./storage/records.ts";
+import type { DeviceRecord, OutboxRecord, TerminalRecord } from "./storage/records.ts";
 import { loadDenyList, syncDenyList } from "./sync/deny-list.ts";
 import { syncCatalog, syncPolicy } from "./sync/documents.ts";
 import type { CardReadResultView, TapResult } from "./tap/results.ts";
@@ -111,6 +121,9 @@ export class TerminalEngine {
   readonly #network: NetworkStatus;
   readonly #backoff: Record<JobName, Backoff>;
   #tapQueue: Promise<unknown> = Promise.resolve();
+  /** Card operations queued or running. */
+  #queued = 0;
+  #flushTimer: unknown;
   #validityTimer: unknown;
   #unsubscribeNetwork: (() => void) | undefined;
   #closed = false;
@@ -156,10 +169,6 @@ export class TerminalEngine {
     const clock = options.clock ?? systemClock;
     const network = options.network ?? defaultNetworkStatus();
     const state = new TerminalStateStore();
-    const cards = await CardMemory.load(db, {
-      rememberedCards: options.rememberedCards ?? 10_000,
-      knownCardStates: options.knownCardStates ?? 1_000,
-    });
     const device = (await db.get("identity", DEVICE)) as DeviceRecord | undefined;
     const terminal = (await db.get("identity", TERMINAL)) as TerminalRecord | undefined;
     const hold = options.uncertainHoldSeconds ?? 15 * 60;
@@ -167,17 +176,53 @@ export class TerminalEngine {
 
     // Recovery: a pending write outlived its tap (crash, power loss, closed tab). Whether the card was
     // written is unknown, so it becomes uncertain and waits for the card's next read to settle it.
-    await inTransaction(db, ["outbox"], "readwrite", async (tx) => {
-      for (const record of await tx.objectStore("outbox").getAll()) {
-        if (record.status === "pending_write") {
-          await tx
-            .objectStore("outbox")
-            .put({ ...record, status: "uncertain", heldUntil: Math.max(record.heldUntil, now + hold) });
-        }
-      }
+    const journal = await inTransaction(db, ["outbox"], "readwrite", async (tx) => {
+      const outbox = tx.objectStore("outbox");
+      const records = await outbox.index("seq").getAll();
+      const recovered: Promise<unknown>[] = [];
+      records.forEach((record, i) => {
+        if (record.status !== "pending_write") return;
+        const uncertain: OutboxRecord = {
+          ...record,
+          status: "uncertain",
+          heldUntil: Math.max(record.heldUntil, now + hold),
+        };
+        records[i] = uncertain;
+        recovered.push(outbox.put(uncertain));
+      });
+      await Promise.all(recovered);
+      return records;
     });
 
-    const grant = await loadGrant(db);
+    // What the outbox's events carry (see records.ts) is added to what the other stores hold.
+    const cards = await CardMemory.load(
+      db,
+      {
+        rememberedCards: options.rememberedCards ?? 10_000,
+        knownCardStates: options.knownCardStates ?? 1_000,
+      },
+      journal,
+    );
+    const outbox = OutboxGauge.fromJournal(journal);
+    const policy = await db.get("policy", CURRENT);
+    const grant = await loadGrant(db, (policy?.document ?? DEFAULT_POLICY).clockSkewSeconds);
+    let usage = grant ? await db.get("offlineUsage", grant.scope.grantId) : undefined;
+    for (const record of journal) {
+      const counted = record.usage;
+      if (counted && counted.grantId === grant?.scope.grantId && counted.count > (usage?.count ?? -1))
+        usage = { ...counted, updatedAt: record.at };
+    }
+    let base = await db.get("shift", CURRENT);
+    if (!base) {
+      // The first start of a terminal, or of the software that keeps the tally here: a shift opens now.
+      base = openShift(crypto.randomUUID(), clock.now());
+      await db.put("shift", base, CURRENT);
+    }
+    let shift = base;
+    for (const record of journal)
+      if (record.shiftId === base.id) shift = countEvent(shift, record.status, record.event);
+    const lastSeq = terminal ? await lastSeqOf(db, terminal.terminalId) : 0;
+
     const rt: Runtime = {
       db,
       clock,
@@ -193,23 +238,34 @@ export class TerminalEngine {
       state,
       settings: { softwareVersion: options.softwareVersion, uncertainHoldSeconds: hold },
       cards,
+      outbox,
+      shift,
       device,
       terminal,
       grant,
-      policy: await db.get("policy", CURRENT),
+      policy,
       catalog: await db.get("catalog", CURRENT),
       denyList: await loadDenyList({ db }),
-      usage: grant ? await db.get("offlineUsage", grant.scope.grantId) : undefined,
-      lastSeq: terminal ? ((await db.get("sequence", terminal.terminalId))?.lastSeq ?? 0) : 0,
+      usage,
+      lastSeq,
       counters: { tapsApproved: 0, tapsRefused: 0, uncertain: 0 },
       lastUploadAt: null,
+      held: [],
+      requestFlush: () => {},
       checkpoint: async (step) => {
-        await options.onTapStep?.(step);
+        try {
+          await options.onTapStep?.(step);
+        } catch (error) {
+          // A crash at a step boundary: what only memory held goes with it.
+          rt.held.length = 0;
+          throw error;
+        }
       },
       requestUpload: () => {},
     };
     const engine = new TerminalEngine(rt, network);
     rt.requestUpload = () => engine.#requestUpload();
+    rt.requestFlush = () => engine.#requestFlush();
     await engine.#publishAll();
     return engine;
   }
@@ -238,7 +294,8 @@ export class TerminalEngine {
         : null,
     });
     this.#publishGrant();
-    await publishOutbox(rt);
+    publishOutbox(rt);
+    publishShift(rt);
   }
 
   /** Publishes the grant and re-publishes it when it comes into force or expires. */
@@ -278,11 +335,18 @@ export class TerminalEngine {
     await this.#scheduler.idle();
   }
 
-  /** Stops everything and closes the storage. Writes nothing: safe right after a (simulated) crash. */
+  /**
+   * Stops everything and closes the storage. It writes only the held settlements of taps already shown (a
+   * crash at a tap step drops those, as a real one would), so it is safe right after a simulated crash.
+   */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
     await this.stop();
+    // An orderly close is no crash: the settlements of taps already shown are written first.
+    await this.#tapQueue;
+    await flushSettlements(this.#rt);
+    if (this.#flushTimer !== undefined) this.#rt.clock.clearTimer(this.#flushTimer);
     if (this.#validityTimer !== undefined) this.#rt.clock.clearTimer(this.#validityTimer);
     this.#rt.db.close();
     this.#rt.state.update({ phase: "closed" });
@@ -335,7 +399,7 @@ export class TerminalEngine {
     };
     await rt.db.put("identity", terminal, TERMINAL);
     rt.terminal = terminal;
-    rt.lastSeq = (await rt.db.get("sequence", terminal.terminalId))?.lastSeq ?? 0;
+    rt.lastSeq = await lastSeqOf(rt.db, terminal.terminalId);
     rt.state.update({ phase: "ready", terminal: terminalInfo(terminal) });
     if (this.#scheduler.running)
       for (const job of ["grant", "documents"] as const) void this.#scheduler.run(job);
@@ -345,17 +409,79 @@ export class TerminalEngine {
   /** One tap: verify, decide, write and confirm. Taps run one at a time, in the order asked. */
   tap(transport: CardTransport, request: OperationRequest): Promise<TapResult> {
     this.#assertOpen();
-    const run = this.#tapQueue.then(() => performTap(this.#rt, transport, request));
-    this.#tapQueue = run.catch(() => undefined);
-    return run;
+    return this.#betweenTaps(() => performTap(this.#rt, transport, request));
   }
 
   /** Reads and verifies a card without writing (balance view); settles earlier uncertain taps of the chip. */
   readCard(transport: CardTransport): Promise<CardReadResultView> {
     this.#assertOpen();
-    const run = this.#tapQueue.then(() => readCard(this.#rt, transport));
+    return this.#betweenTaps(() => readCard(this.#rt, transport));
+  }
+
+  /** The end-of-shift tally of the shift in progress (also in every snapshot). */
+  shift(): ShiftTally {
+    return this.#rt.shift;
+  }
+
+  /**
+   * Closes the shift and opens the next one in one transaction, between taps (a tap in progress is counted
+   * in the shift it started in). Returns the closed shift's tally.
+   */
+  closeShift(): Promise<ClosedShift> {
+    this.#assertOpen();
+    return this.#betweenTaps(async () => {
+      const rt = this.#rt;
+      const closedAt = rt.clock.now();
+      const next = openShift(crypto.randomUUID(), closedAt);
+      await inTransaction(rt.db, ["shift"], "readwrite", (tx) => tx.objectStore("shift").put(next, CURRENT));
+      const closed = { ...rt.shift, closedAt };
+      rt.shift = next;
+      publishShift(rt);
+      return closed;
+    });
+  }
+
+  /**
+   * Takes over a tally kept elsewhere by earlier software (the web app kept it in localStorage), once: only
+   * while this shift has counted nothing, so no tap is ever counted twice or dropped. Returns whether it did.
+   */
+  adoptShift(earlier: Omit<ShiftTally, "id">): Promise<boolean> {
+    this.#assertOpen();
+    return this.#betweenTaps(async () => {
+      const rt = this.#rt;
+      if (!isEmptyShift(rt.shift)) return false;
+      const adopted: ShiftTally = { ...earlier, id: rt.shift.id };
+      await inTransaction(rt.db, ["shift"], "readwrite", (tx) =>
+        tx.objectStore("shift").put(adopted, CURRENT),
+      );
+      rt.shift = adopted;
+      publishShift(rt);
+      return true;
+    });
+  }
+
+  /** Runs `work` in the queue taps run in, so it never interleaves with a tap's transactions. */
+  #betweenTaps<T>(work: () => Promise<T>): Promise<T> {
+    this.#queued++;
+    const run = this.#tapQueue.then(work).finally(() => {
+      this.#queued--;
+      if (this.#rt.held.length > 0) this.#requestFlush();
+    });
     this.#tapQueue = run.catch(() => undefined);
     return run;
+  }
+
+  /**
+   * Flushes held settlements once no card operation is queued or running; while one is, it carries them in
+   * its own write or asks again when it ends.
+   */
+  #requestFlush(): void {
+    if (this.#flushTimer !== undefined || this.#closed) return;
+    this.#flushTimer = this.#rt.clock.setTimer(() => {
+      this.#flushTimer = undefined;
+      if (this.#queued > 0 || this.#rt.held.length === 0) return;
+      void this.#betweenTaps(() => flushSettlements(this.#rt));
+    }, 0);
   }
 
   /** Fetches and adopts a new grant now; throws if that fails (the current grant is kept). */
@@ -550,6 +676,15 @@ export class TerminalEngine {
     this.#backoff.report.succeed();
     return cadence;
   }
+}
+
+/** The last `seq` given: the sequence store marks what has left the outbox; the outbox holds the rest. */
+async function lastSeqOf(db: TerminalDatabase, terminalId: string): Promise<number> {
+  const [stored, newest] = await Promise.all([
+    db.get("sequence", terminalId),
+    db.transaction("outbox").store.index("seq").openCursor(null, "prev"),
+  ]);
+  return Math.max(stored?.lastSeq ?? 0, newest?.value.seq ?? 0);
 }
 
 function terminalInfo(terminal: TerminalRecord): TerminalInfo {

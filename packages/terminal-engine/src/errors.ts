@@ -6,6 +6,7 @@ export const ENGINE_ERROR_CODES = [
   "no_grant",
   "grant_rejected",
   "deny_list_behind",
+  "storage_shared",
   "closed",
 ] as const;
 export type EngineErrorCode = (typeof ENGINE_ERROR_CODES)[number];

@@ -19,6 +19,7 @@ export { ENGINE_ERROR_CODES, EngineError, type EngineErrorCode } from "./errors.
 export { grantRefreshAt } from "./grant/session-grant.ts";
 export type { UploadSummary } from "./outbox/upload.ts";
 export { TAP_STEPS, type TapStep } from "./runtime.ts";
+export type { ClosedShift, OperationTotal, ShiftTally } from "./shift/shift-tally.ts";
 export {
   type GrantStatus,
   grantSecondsLeft,

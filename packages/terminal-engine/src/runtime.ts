@@ -10,13 +10,16 @@ import {
 import type { BackendClient, RequestCredentials } from "./backend/backend-client.ts";
 import type { CardMemory } from "./cards/card-memory.ts";
 import { type Clock, epochSeconds } from "./clock.ts";
+import type { OutboxGauge } from "./outbox/gauge.ts";
+import type { ShiftTally } from "./shift/shift-tally.ts";
 import type { GrantStatus, TerminalStateStore } from "./state/terminal-state.ts";
-import { inTransaction, type TerminalDatabase } from "./storage/database.ts";
+import { inTransaction, putRecords, type TerminalDatabase } from "./storage/database.ts";
 import type {
   DeviceRecord,
   DocumentRecord,
   GrantRecord,
   OfflineUsageRecord,
+  OutboxRecord,
   TerminalRecord,
 } from "./storage/records.ts";
 
@@ -60,6 +63,10 @@ export interface Runtime {
   readonly state: TerminalStateStore;
   readonly settings: EngineSettings;
   readonly cards: CardMemory;
+  /** The outbox's counts, kept in step by every transaction that changes them. */
+  readonly outbox: OutboxGauge;
+  /** The shift in progress, as last committed. */
+  shift: ShiftTally;
   device: DeviceRecord | undefined;
   terminal: TerminalRecord | undefined;
   grant: ActiveGrant | undefined;
@@ -72,10 +79,43 @@ export interface Runtime {
   /** Taps since the last terminal report. */
   counters: TapCounters;
   lastUploadAt: number | null;
+  /**
+   * Settlements of taps already shown, not yet written: the next write of the outbox carries them, or they
+   * are flushed as soon as nothing else runs (see tap.ts).
+   */
+  held: HeldSettlement[];
+  /** Asks for the held settlements to be flushed once the engine is idle. */
+  requestFlush(): void;
   /** Called at each step boundary of a tap; tests throw there to simulate a crash. */
   checkpoint(step: TapStep): Promise<void>;
   /** Asks the engine to run the outbox upload soon (after a tap, after a new grant). */
   requestUpload(): void;
+}
+
+/** A tap's settled outbox record, kept until written; `undo` puts memory back if the write fails. */
+export interface HeldSettlement {
+  record: OutboxRecord;
+  undo: () => void;
+}
+
+/**
+ * Writes the held settlements in one transaction (the upload and start of a chip's lookup call this first,
+ * so they never see a shown tap as unsettled). If the write fails, the records stay as they were stored —
+ * `pending_write`, which is safe — and memory goes back to match.
+ */
+export async function flushSettlements(rt: Runtime): Promise<void> {
+  const held = rt.held.splice(0);
+  if (held.length === 0) return;
+  try {
+    await putRecords(
+      rt.db,
+      "outbox",
+      held.map(({ record }) => record),
+    );
+  } catch (error) {
+    for (const { undo } of held) undo();
+    await recordError(rt, "settlement_failed", error);
+  }
 }
 
 export function nowSeconds(rt: Runtime): number {
@@ -122,19 +162,21 @@ export function publishGrant(rt: Runtime): void {
   rt.state.update({ grant: grantStatus(rt) });
 }
 
-/** Recounts the outbox for the screen and the reports, without reading every event (it may hold thousands). */
-export async function publishOutbox(rt: Runtime): Promise<void> {
-  const tx = rt.db.transaction(["outbox", "uncertainTaps"]);
-  const outbox = tx.objectStore("outbox");
-  const [depth, oldest, unresolved] = await Promise.all([
-    outbox.count(),
-    // Events are numbered in the order they happened, so the lowest seq is the oldest.
-    outbox.index("seq").openCursor(),
-    tx.objectStore("uncertainTaps").count(),
-  ]);
+/** Puts the outbox's counts on the screen and into the reports (from memory: see outbox/gauge.ts). */
+export function publishOutbox(rt: Runtime): void {
+  const gauge = rt.outbox;
   rt.state.update({
-    outbox: { depth, unresolved, oldestAt: oldest?.value.at ?? null, lastUploadAt: rt.lastUploadAt },
+    outbox: {
+      depth: gauge.depth,
+      unresolved: gauge.unresolved,
+      oldestAt: gauge.oldestAt,
+      lastUploadAt: rt.lastUploadAt,
+    },
   });
+}
+
+export function publishShift(rt: Runtime): void {
+  rt.state.update({ shift: rt.shift });
 }
 
 /**

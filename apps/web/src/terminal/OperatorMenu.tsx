@@ -3,14 +3,14 @@
 
 import { Link } from "@tanstack/react-router";
 import type { Operation } from "@tessera/protocol";
-import type { TerminalEngine } from "@tessera/terminal-engine";
+import type { ShiftTally, TerminalEngine } from "@tessera/terminal-engine";
 import { ArrowLeft, Download, Lock, RefreshCw, X } from "lucide-react";
 import { type FormEvent, useState } from "react";
 import { LanguageSwitch } from "../components/LanguageSwitch.tsx";
 import { useI18n, useT } from "../i18n/index.ts";
 import { type CurrencyInfo, formatMoney } from "./money.ts";
 import { verifyOperatorPin } from "./operator-pin.ts";
-import { type Shift, type ShiftReport, shiftReportCsv } from "./shift.ts";
+import { type ShiftReport, shiftReportCsv } from "./shift.ts";
 import { operationKey, refusalKeyOf } from "./words.ts";
 
 export function PinPrompt({ onUnlock, onCancel }: { onUnlock: () => void; onCancel: () => void }) {
@@ -174,7 +174,7 @@ export function OperatorMenu({
   onDone,
 }: {
   engine: TerminalEngine;
-  shift: Shift;
+  shift: ShiftTally;
   currency: CurrencyInfo | null;
   onCloseShift: () => void;
   onDone: () => void;

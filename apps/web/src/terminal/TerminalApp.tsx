@@ -1,9 +1,8 @@
 // Terminal mode: starts the kiosk's engine (one per browser, one tab), then shows enrolment or the screen of
 // the terminal's role, with the status bar always in view and the operator menu behind the PIN.
-import type { OperationRequest } from "@tessera/protocol";
-import type { TapResult, TerminalEngine, TerminalSnapshot } from "@tessera/terminal-engine";
+import type { TerminalEngine, TerminalSnapshot } from "@tessera/terminal-engine";
 import { LoaderCircle, Lock, TriangleAlert } from "lucide-react";
-import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from "react";
+import { useEffect, useMemo, useState, useSyncExternalStore } from "react";
 import { BrandMark } from "../components/BrandMark.tsx";
 import { useT } from "../i18n/index.ts";
 import type { CardPresenter } from "../nfc/card-presenter.ts";
@@ -19,7 +18,7 @@ import { EnrolmentScreen } from "./screens/EnrolmentScreen.tsx";
 import { GateScreen } from "./screens/GateScreen.tsx";
 import { PosScreen } from "./screens/PosScreen.tsx";
 import { StationScreen } from "./screens/StationScreen.tsx";
-import { emptyShift, loadShift, type Shift, saveShift, tallyTap } from "./shift.ts";
+import { LEGACY_SHIFT_STORAGE_KEY, takeLegacyShift } from "./shift.ts";
 import { TapStage } from "./TapStage.tsx";
 import { TerminalStatusBar } from "./TerminalStatusBar.tsx";
 import { useTapRunner } from "./useTapRunner.ts";
@@ -109,16 +108,14 @@ function RoleScreen({
   snapshot,
   presenter,
   wallet,
-  onResult,
 }: {
   engine: TerminalEngine;
   snapshot: TerminalSnapshot;
   presenter: CardPresenter;
   wallet: DemoWallet;
-  onResult: (request: OperationRequest, result: TapResult) => void;
 }) {
   const t = useT();
-  const runner = useTapRunner(engine, presenter, onResult);
+  const runner = useTapRunner(engine, presenter);
   const browser = useConnectivity();
   const currency = currencyOf(engine);
   // The catalog and policy versions are in the snapshot; products and fees are read again when they change.
@@ -175,7 +172,6 @@ function ReadyKiosk({ engine }: { engine: TerminalEngine }) {
     () => (webNfcAvailable() ? new WebNfcPresenter() : wallet),
     [wallet],
   );
-  const [shift, setShift] = useState<Shift>(() => loadShift(Date.now()));
   const [operator, setOperator] = useState<"closed" | "pin" | "open">("closed");
 
   useEffect(() => keepScreenAwake(), []);
@@ -184,13 +180,15 @@ function ReadyKiosk({ engine }: { engine: TerminalEngine }) {
     return () => window.removeEventListener("pointerdown", requestFullscreenOnce);
   }, []);
 
-  const onResult = useCallback((request: OperationRequest, result: TapResult) => {
-    setShift((current) => {
-      const next = tallyTap(current, request.op, result);
-      saveShift(next);
-      return next;
-    });
-  }, []);
+  useEffect(() => {
+    // The tally an earlier version of the app kept here moves into the engine once, then is dropped.
+    const legacy = takeLegacyShift(localStorage);
+    if (!legacy) return;
+    void engine
+      .adoptShift(legacy)
+      .catch(() => false)
+      .then(() => localStorage.removeItem(LEGACY_SHIFT_STORAGE_KEY));
+  }, [engine]);
 
   const enrolled = snapshot.phase === "ready" && snapshot.terminal;
   const currency = currencyOf(engine);
@@ -201,13 +199,7 @@ function ReadyKiosk({ engine }: { engine: TerminalEngine }) {
       onOperator={enrolled ? () => setOperator("pin") : undefined}
     >
       {enrolled ? (
-        <RoleScreen
-          engine={engine}
-          snapshot={snapshot}
-          presenter={presenter}
-          wallet={wallet}
-          onResult={onResult}
-        />
+        <RoleScreen engine={engine} snapshot={snapshot} presenter={presenter} wallet={wallet} />
       ) : (
         <main className="kiosk-main">
           <EnrolmentScreen engine={engine} />
@@ -219,13 +211,9 @@ function ReadyKiosk({ engine }: { engine: TerminalEngine }) {
       {operator === "open" ? (
         <OperatorMenu
           engine={engine}
-          shift={shift}
+          shift={snapshot.shift ?? engine.shift()}
           currency={currency}
-          onCloseShift={() => {
-            const fresh = emptyShift(Date.now());
-            saveShift(fresh);
-            setShift(fresh);
-          }}
+          onCloseShift={() => void engine.closeShift()}
           onDone={() => setOperator("closed")}
         />
       ) : null}

@@ -1,59 +1,22 @@
 /**
- * The end-of-shift report of one terminal: what this kiosk did since the shift opened — totals by operation,
- * cash taken for top-ups (and paid out), taps refused by reason — kept in localStorage until the operator
- * closes the shift. The engine's outbox stays the record of truth for money; this is the operator's tally.
+ * The end-of-shift report as the operator sees and exports it: the engine's tally of this terminal's shift
+ * (kept by the engine with the events it counts, so a crash cannot leave a tap out of it) with the terminal,
+ * the currency and the events still waiting to upload, and the CSV a spreadsheet reads. Earlier versions of
+ * the app kept the tally in localStorage; `takeLegacyShift` hands it to the engine once.
  */
-import type { Operation } from "@tessera/protocol";
-import type { TapResult } from "@tessera/terminal-engine";
+import type { ShiftTally } from "@tessera/terminal-engine";
 
-export const SHIFT_STORAGE_KEY = "tessera.terminal.shift.v1";
+/** Where the app kept the tally before the engine did. */
+export const LEGACY_SHIFT_STORAGE_KEY = "tessera.terminal.shift.v1";
 
-export interface OperationTotal {
-  count: number;
-  /** Minor units moved by these operations. */
-  amount: number;
-}
-
-export interface Shift {
+export interface ShiftReport extends ShiftTally {
   /** Epoch milliseconds. */
-  openedAt: number;
-  totals: Partial<Record<Operation, OperationTotal>>;
-  /** Cash the operator took for top-ups, and paid out for pay-outs, in minor units. */
-  cashIn: number;
-  cashOut: number;
-  /** Taps that could not be confirmed (the card was pulled away mid-write). */
-  uncertain: number;
-  refused: Record<string, number>;
-}
-
-export interface ShiftReport extends Shift {
   closedAt: number;
   terminalId: string | null;
   terminalName: string | null;
   currency: string | null;
   /** Events still on this terminal, not yet acknowledged by the server. */
   eventsWaiting: number;
-}
-
-export function emptyShift(now: number): Shift {
-  return { openedAt: now, totals: {}, cashIn: 0, cashOut: 0, uncertain: 0, refused: {} };
-}
-
-/** Adds one tap's outcome to the shift; pure, so the tally is testable without a browser. */
-export function tallyTap(shift: Shift, op: Operation, result: TapResult): Shift {
-  if (result.kind === "refused") {
-    return { ...shift, refused: { ...shift.refused, [result.code]: (shift.refused[result.code] ?? 0) + 1 } };
-  }
-  if (result.kind === "uncertain") return { ...shift, uncertain: shift.uncertain + 1 };
-  // A pay-out moves the whole balance, which the event (not the request) knows.
-  const amount = result.op === "payout" ? (result.balanceBefore ?? result.amount) : result.amount;
-  const total = shift.totals[op] ?? { count: 0, amount: 0 };
-  return {
-    ...shift,
-    totals: { ...shift.totals, [op]: { count: total.count + 1, amount: total.amount + amount } },
-    cashIn: shift.cashIn + (op === "topup" ? amount : 0),
-    cashOut: shift.cashOut + (op === "payout" ? amount : 0),
-  };
 }
 
 function csvCell(value: string | number): string {
@@ -80,16 +43,43 @@ export function shiftReportCsv(report: ShiftReport): string {
   return `${rows.map((row) => row.map(csvCell).join(",")).join("\n")}\n`;
 }
 
-export function loadShift(now: number): Shift {
-  try {
-    const raw = localStorage.getItem(SHIFT_STORAGE_KEY);
-    if (raw) return JSON.parse(raw) as Shift;
-  } catch {
-    // An unreadable tally starts a new shift; the events themselves are in the engine's outbox.
-  }
-  return emptyShift(now);
-}
+const isCount = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
 
-export function saveShift(shift: Shift): void {
-  localStorage.setItem(SHIFT_STORAGE_KEY, JSON.stringify(shift));
+/**
+ * The tally an earlier version left in localStorage, if there is one that reads as a tally; the caller
+ * offers it to the engine (which takes it only while its own shift has counted nothing) and then drops it.
+ */
+export function takeLegacyShift(storage: Storage | undefined): Omit<ShiftTally, "id"> | null {
+  let raw: string | null = null;
+  try {
+    raw = storage?.getItem(LEGACY_SHIFT_STORAGE_KEY) ?? null;
+  } catch {
+    return null;
+  }
+  if (!raw) return null;
+  try {
+    const value = JSON.parse(raw) as Partial<Omit<ShiftTally, "id">>;
+    const totals = Object.values(value.totals ?? {});
+    const refused = Object.values(value.refused ?? {});
+    if (
+      !isCount(value.openedAt) ||
+      !isCount(value.cashIn) ||
+      !isCount(value.cashOut) ||
+      !isCount(value.uncertain) ||
+      !totals.every((total) => isCount(total?.count) && isCount(total?.amount)) ||
+      !refused.every(isCount)
+    )
+      return null;
+    return {
+      openedAt: value.openedAt,
+      totals: value.totals ?? {},
+      cashIn: value.cashIn,
+      cashOut: value.cashOut,
+      uncertain: value.uncertain,
+      refused: value.refused ?? {},
+    };
+  } catch {
+    // An unreadable tally is dropped; the events themselves are in the engine's outbox.
+    return null;
+  }
 }

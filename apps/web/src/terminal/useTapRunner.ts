@@ -26,16 +26,10 @@ export interface TapRunner {
   dismiss(): void;
 }
 
-export function useTapRunner(
-  engine: TerminalEngine,
-  presenter: CardPresenter,
-  onResult: (request: OperationRequest, result: TapResult) => void,
-): TapRunner {
+export function useTapRunner(engine: TerminalEngine, presenter: CardPresenter): TapRunner {
   const [phase, setPhase] = useState<TapPhase>({ kind: "idle" });
   const abort = useRef<AbortController | null>(null);
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
-  const onResultRef = useRef(onResult);
-  onResultRef.current = onResult;
 
   const cancel = useCallback(() => {
     abort.current?.abort();
@@ -62,7 +56,6 @@ export function useTapRunner(
           release = holdServiceWorkerUpdates();
           setPhase({ kind: "working", request });
           const result = await engine.tap(transport, request);
-          onResultRef.current(request, result);
           playResultSound(result.kind);
           setPhase({ kind: "result", request, result });
           timer.current = setTimeout(() => {
@@ -75,7 +68,6 @@ export function useTapRunner(
               code: "card_read_failed",
               detail: error instanceof Error ? error.message : String(error),
             };
-            onResultRef.current(request, result);
             setPhase({ kind: "result", request, result });
           }
         } finally {

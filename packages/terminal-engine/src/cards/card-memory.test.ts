@@ -27,6 +27,28 @@ describe("the card memory", () => {
     await restarted.close();
   });
 
+  it.each([
+    ["while the tap's event waits in the outbox", false],
+    ["once the tap's event has been uploaded", true],
+  ])("remembers what its own tap wrote %s, across a restart", async (_, uploaded) => {
+    const t = await createTestTerminal();
+    const { card, transport } = await t.card(5_000);
+    const before = card.snapshot();
+    expect((await t.engine.tap(transport, { op: "debit", amount: 1_000 })).kind).toBe("done");
+    if (uploaded) {
+      expect((await t.engine.uploadOutbox()).settled).toBe(1);
+      expect(t.engine.getSnapshot().outbox.depth).toBe(0);
+    }
+    await t.engine.close();
+
+    card.restore(before);
+    const restarted = await t.reopen();
+    expect(restarted.getSnapshot().lastCard?.state).toMatchObject({ balance: 4_000 });
+    const refused = await restarted.tap(transport, { op: "debit", amount: 100 });
+    expect(refused.kind === "refused" && refused.verdict).toMatchObject({ kind: "clone_suspected" });
+    await restarted.close();
+  });
+
   it("stays within its bounds, forgetting the least recently seen cards first", async () => {
     const t = await createTestTerminal({ engine: { rememberedCards: 2, knownCardStates: 2 } });
     const cards = [await t.card(1_000), await t.card(1_000), await t.card(1_000)];

@@ -91,10 +91,11 @@ describe("the grant lifecycle on the engine's clock", () => {
   it("counts time left by the engine's clock", async () => {
     const t = await createTestTerminal();
     const grant = t.engine.getSnapshot().grant!;
+    const issuedAt = Math.floor(t.clock.now() / SECOND);
     await t.clock.advance(HOUR * SECOND);
     expect(t.engine.grantStatus()).toEqual({
       valid: true,
-      secondsLeft: grant.expiresAt - grant.notBefore - HOUR,
+      secondsLeft: grant.expiresAt - issuedAt - HOUR,
       expiresAt: grant.expiresAt,
     });
     await t.engine.close();
@@ -158,6 +159,45 @@ describe("grant acceptance", () => {
       return { ...answer, grant: `${header}.${payload}.${toBase64Url(flipped)}` };
     };
     await expect(t.engine.refreshGrant()).rejects.toMatchObject({ code: "grant_rejected" });
+    await t.engine.close();
+  });
+});
+
+describe("a terminal whose clock runs behind the backend's", () => {
+  const SKEW = 300; // the default policy's clockSkewSeconds
+
+  it("uses a fresh grant at once, within the policy's clock-skew allowance", async () => {
+    const t = await createTestTerminal({ role: "pos", backendClockAheadMs: 90 * SECOND });
+    const status = t.engine.getSnapshot().grant!;
+    expect(status.valid).toBe(true);
+    const { transport, cardId } = await t.card(5_000);
+    expect((await t.engine.tap(transport, { op: "debit", amount: 100 })).kind).toBe("done");
+    expect((await t.engine.uploadOutbox()).settled).toBe(1);
+    expect(t.backend.ledgerBalance(cardId)).toBe(4_900);
+    await t.engine.close();
+  });
+
+  it("stops at the grant's own expiry: the allowance moves the start, never the end", async () => {
+    const t = await createTestTerminal({ role: "pos", backendClockAheadMs: 90 * SECOND });
+    const { expiresAt } = t.engine.getSnapshot().grant!;
+    const { transport } = await t.card(5_000);
+    await t.clock.advanceTo((expiresAt - 1) * SECOND);
+    expect(t.engine.grantStatus()?.valid).toBe(true);
+    expect((await t.engine.tap(transport, { op: "debit", amount: 100 })).kind).toBe("done");
+    await t.clock.advanceTo(expiresAt * SECOND);
+    expect(t.engine.grantStatus()?.valid).toBe(false);
+    expect(await t.engine.tap(transport, { op: "debit", amount: 100 })).toMatchObject({
+      kind: "refused",
+      code: "grant_expired",
+    });
+    await t.engine.close();
+  });
+
+  it("refuses a grant that starts further ahead than the allowance, and keeps none", async () => {
+    const t = await createTestTerminal({ bare: true, backendClockAheadMs: (SKEW + 60) * SECOND });
+    await t.engine.enrol(t.backend.createEnrolmentCode({ role: "pos" }));
+    await expect(t.engine.refreshGrant()).rejects.toMatchObject({ code: "grant_rejected" });
+    expect(t.engine.getSnapshot().grant).toBeNull();
     await t.engine.close();
   });
 });

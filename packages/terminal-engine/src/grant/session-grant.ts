@@ -31,7 +31,13 @@ import { CURRENT, inTransaction, type TerminalDatabase } from "../storage/databa
 import type { DeviceRecord, GrantRecord, TerminalRecord } from "../storage/records.ts";
 import { syncDenyList } from "../sync/deny-list.ts";
 
-export function grantScope(claims: SessionGrantClaims): GrantScope {
+/**
+ * What the terminal may do under a grant, by its own clock. The start is brought forward by the policy's
+ * clock-skew allowance, so a terminal whose clock runs a little behind the backend's can use a grant the
+ * moment it arrives (the backend and reconciliation allow the same skew); the end stays the grant's own
+ * `exp`, so no allowance ever makes a grant last longer than policy says.
+ */
+export function grantScope(claims: SessionGrantClaims, clockSkewSeconds: number): GrantScope {
   return {
     grantId: claims.jti,
     grantSeq: claims.gseq,
@@ -41,7 +47,7 @@ export function grantScope(claims: SessionGrantClaims): GrantScope {
       cumulativeValue: claims.limits.cumulativeValue,
       cumulativeCount: claims.limits.cumulativeCount,
     },
-    notBefore: claims.nbf,
+    notBefore: claims.nbf - Math.max(0, clockSkewSeconds),
     expiresAt: claims.exp,
     locationId: claims.loc,
   };
@@ -59,17 +65,20 @@ function certificateKeysOf(from: {
   return from.certificateKeys ?? from.jwks;
 }
 
-export async function activateGrant(record: GrantRecord): Promise<ActiveGrant> {
+export async function activateGrant(record: GrantRecord, clockSkewSeconds: number): Promise<ActiveGrant> {
   return {
     record,
-    scope: grantScope(record.claims),
+    scope: grantScope(record.claims, clockSkewSeconds),
     keys: await keysByVersion(certificateKeysOf(record), "certificate"),
   };
 }
 
-export async function loadGrant(db: TerminalDatabase): Promise<ActiveGrant | undefined> {
+export async function loadGrant(
+  db: TerminalDatabase,
+  clockSkewSeconds: number,
+): Promise<ActiveGrant | undefined> {
   const record = await db.get("grant", CURRENT);
-  return record ? activateGrant(record) : undefined;
+  return record ? activateGrant(record, clockSkewSeconds) : undefined;
 }
 
 /**
@@ -169,7 +178,7 @@ export async function refreshGrant(rt: Runtime): Promise<ActiveGrant> {
     ...accepted,
     refreshAt: grantRefreshAt(accepted.claims, policy.grant.refreshMarginSeconds, answer.refreshAt),
   };
-  const next: ActiveGrant = { record, scope: grantScope(record.claims), keys };
+  const next: ActiveGrant = { record, scope: grantScope(record.claims, policy.clockSkewSeconds), keys };
 
   if (rt.denyList.version < record.claims.dlv) {
     try {
@@ -204,7 +213,10 @@ export async function refreshGrant(rt: Runtime): Promise<ActiveGrant> {
     return usageStore.get(next.scope.grantId);
   });
   rt.grant = next;
-  rt.usage = usage;
+  // A repeat of the grant in force keeps counting where this terminal is: its newest taps may still be in the
+  // outbox, not yet folded into the stored usage.
+  rt.usage =
+    rt.usage?.grantId === next.scope.grantId && rt.usage.count > (usage?.count ?? -1) ? rt.usage : usage;
   publishGrant(rt);
   return next;
 }

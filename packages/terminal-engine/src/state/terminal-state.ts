@@ -4,6 +4,7 @@
  */
 import type { CardVerdictKind, Operation, Role } from "@tessera/protocol";
 import type { Connectivity } from "../backend/backend-client.ts";
+import type { ShiftTally } from "../shift/shift-tally.ts";
 import type { CardStateRecord } from "../storage/records.ts";
 
 export interface TerminalInfo {
@@ -69,6 +70,8 @@ export interface TerminalSnapshot {
   lastCard: LastCard | null;
   lastTap: LastTap | null;
   lastError: { at: number; code: string; message: string } | null;
+  /** The end-of-shift tally of the shift in progress. */
+  shift: ShiftTally | null;
 }
 
 export const INITIAL_SNAPSHOT: TerminalSnapshot = Object.freeze({
@@ -83,6 +86,7 @@ export const INITIAL_SNAPSHOT: TerminalSnapshot = Object.freeze({
   lastCard: null,
   lastTap: null,
   lastError: null,
+  shift: null,
 });
 
 export type Listener = () => void;

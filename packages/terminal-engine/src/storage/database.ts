@@ -7,17 +7,29 @@
  *   wiped or re-provisioned.
  * - grant, policy, catalog, denyList: the latest of each; replaced when a newer one arrives, so the
  *   terminal can sell offline with whatever it last had.
- * - outbox: signed events, from before the card is written until the server has acknowledged them.
+ * - outbox: signed events, from before the card is written until the server has acknowledged them; each is
+ *   also its tap's journal (an unsettled write, the usage, the shift, what the card memory learnt), so a
+ *   tap writes one record before the card and one after. Indexed by seq and by unsettled chip.
  * - pendingBatch: the batch being uploaded, until the server answers it (so a retry reuses its key).
+ * The stores below hold what events that have left the outbox taught; start-up adds what the outbox holds:
  * - offlineUsage: value and count per grant; only the current grant's row is kept once a new one arrives.
  * - recentCounters, cardStates: the newest state seen of each card; bounded, the least recently seen go.
- * - uncertainTaps: taps whose write is unconfirmed, until a read of the card settles them or they upload.
- * - sequence: the last event `seq` per terminal id; forever (seq is gapless for the terminal's life).
+ * - sequence: the highest event `seq` uploaded, per terminal id; forever (seq is gapless for the
+ *   terminal's life).
+ * - shift: the tally of the shift in progress; replaced by a fresh one when the operator closes the shift.
  * - reportErrors: the last few errors for the next terminal report; bounded, cleared once reported.
  */
 
 import type { CatalogDocument, PolicyDocument } from "@tessera/protocol";
-import { type DBSchema, type IDBPDatabase, type IDBPTransaction, openDB, type StoreNames } from "idb";
+import {
+  type DBSchema,
+  type IDBPDatabase,
+  type IDBPTransaction,
+  openDB,
+  type StoreNames,
+  type StoreValue,
+  unwrap,
+} from "idb";
 import type {
   CardStateRecord,
   DenyListRecord,
@@ -30,7 +42,7 @@ import type {
   RecentCounterRecord,
   ReportErrorRecord,
   SequenceRecord,
-  UncertainTapRecord,
+  ShiftRecord,
 } from "./records.ts";
 
 /** Every store, by the name the code uses. Renaming one is a schema change (a new upgrade step). */
@@ -45,9 +57,9 @@ export const STORES = {
   offlineUsage: "offlineUsage",
   recentCounters: "recentCounters",
   cardStates: "cardStates",
-  uncertainTaps: "uncertainTaps",
   sequence: "sequence",
   reportErrors: "reportErrors",
+  shift: "shift",
 } as const;
 
 /** Keys of the stores that hold one record (or one per kind). */
@@ -61,14 +73,18 @@ export interface TerminalSchema extends DBSchema {
   policy: { key: typeof CURRENT; value: DocumentRecord<PolicyDocument> };
   catalog: { key: typeof CURRENT; value: DocumentRecord<CatalogDocument> };
   denyList: { key: typeof CURRENT; value: DenyListRecord };
-  outbox: { key: string; value: OutboxRecord; indexes: { seq: number; cardId: string } };
+  outbox: {
+    key: string;
+    value: OutboxRecord;
+    indexes: { seq: number; pendingUid: string };
+  };
   pendingBatch: { key: typeof CURRENT; value: PendingBatchRecord };
   offlineUsage: { key: string; value: OfflineUsageRecord };
   recentCounters: { key: string; value: RecentCounterRecord; indexes: { seenAtMs: number } };
   cardStates: { key: string; value: CardStateRecord; indexes: { seenAtMs: number; uid: string } };
-  uncertainTaps: { key: string; value: UncertainTapRecord; indexes: { uid: string } };
   sequence: { key: string; value: SequenceRecord };
   reportErrors: { key: number; value: ReportErrorRecord };
+  shift: { key: typeof CURRENT; value: ShiftRecord };
 }
 
 export type TerminalDatabase = IDBPDatabase<TerminalSchema>;
@@ -118,13 +134,53 @@ export const UPGRADE_STEPS: readonly ((db: UpgradeDatabase, tx: UpgradeTransacti
     ensureIndex(tx, STORES.cardStates, "seenAtMs", "seenAtMs");
     // An empty read of a chip we know is a torn write, not blank stock: found by UID.
     ensureIndex(tx, STORES.cardStates, "uid", "uid");
-    ensureStore(db, STORES.uncertainTaps, { keyPath: "eventId" });
+    ensureStore(db, UNCERTAIN_TAPS_V1, { keyPath: "eventId" });
     // A tap is resolved at the next read of the same chip, whatever that read shows.
-    ensureIndex(tx, STORES.uncertainTaps, "uid", "uid");
+    ensureIndex(tx, UNCERTAIN_TAPS_V1, "uid", "uid");
     ensureStore(db, STORES.sequence, { keyPath: "terminalId" });
     ensureStore(db, STORES.reportErrors, { keyPath: "id", autoIncrement: true });
   },
+  // 1 → 2: a tap's unsettled write moves into its outbox record (one write per step of a tap instead of
+  // two), found by chip through a sparse index, and the unused index by card goes; the shift tally moves here from the web app's localStorage,
+  // to change with the events it counts.
+  (db, tx) => {
+    ensureStore(db, STORES.shift);
+    // Only records with an unsettled write carry `pending`, so only they are in this index.
+    ensureIndex(tx, STORES.outbox, "pendingUid", "pending.uid");
+    // Nothing looks events up by card; an index costs every write of a tap.
+    const outbox = tx.objectStore(STORES.outbox);
+    if (outbox.indexNames.contains("cardId")) outbox.deleteIndex("cardId");
+    void migrateJournal(db, tx);
+  },
 ];
+
+/** The store that held unsettled taps in version 1. */
+const UNCERTAIN_TAPS_V1 = "uncertainTaps";
+
+/**
+ * Inside the upgrade to version 2: version 1's sequence marks named the last seq given, version 2's the last
+ * one below which every event has left the outbox; and version 1's uncertain taps move into their outbox
+ * records, then their store goes. Both are no-ops over a database that is already version 2.
+ */
+async function migrateJournal(db: UpgradeDatabase, tx: UpgradeTransaction): Promise<void> {
+  const outbox = tx.objectStore(STORES.outbox);
+  const oldest = (await outbox.index("seq").openCursor()) as { value: { seq: number } } | null;
+  if (oldest) {
+    const marks = tx.objectStore(STORES.sequence);
+    for (const mark of (await marks.getAll()) as { terminalId: string; lastSeq: number }[]) {
+      if (mark.lastSeq >= oldest.value.seq) await marks.put({ ...mark, lastSeq: oldest.value.seq - 1 });
+    }
+  }
+  if (!db.objectStoreNames.contains(UNCERTAIN_TAPS_V1)) return;
+  type Tap = { eventId: string; uid: string; confirmedEvent: unknown };
+  for (const tap of (await tx.objectStore(UNCERTAIN_TAPS_V1).getAll()) as Tap[]) {
+    const record = (await outbox.get(tap.eventId)) as Record<string, unknown> | undefined;
+    // An upload may have taken the event already; its leftover tap record has nothing to settle.
+    if (record)
+      await outbox.put({ ...record, pending: { uid: tap.uid, confirmedEvent: tap.confirmedEvent } });
+  }
+  db.deleteObjectStore(UNCERTAIN_TAPS_V1);
+}
 
 export const DATABASE_VERSION = UPGRADE_STEPS.length;
 export const DEFAULT_DATABASE_NAME = "tessera-terminal";
@@ -203,4 +259,24 @@ export async function inTransaction<Names extends StoreName[], Mode extends IDBT
   const outcome = await done;
   if (!outcome.ok) throw outcome.error;
   return result;
+}
+
+/**
+ * Puts records into one store in one transaction and resolves once it has committed — `inTransaction` for the
+ * tap's own writes, on the bare IndexedDB API: with one or two requests, idb's promise per request and per
+ * transaction costs as much as the write.
+ */
+export function putRecords<Name extends StoreName>(
+  db: TerminalDatabase,
+  store: Name,
+  records: readonly StoreValue<TerminalSchema, Name>[],
+): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const tx = unwrap(db).transaction(store, "readwrite");
+    const target = tx.objectStore(store);
+    for (const record of records) target.put(record);
+    tx.oncomplete = () => resolve();
+    // A failed request aborts the transaction; nothing it wrote stays.
+    tx.onabort = () => reject(tx.error ?? new DOMException("the transaction was aborted", "AbortError"));
+  });
 }

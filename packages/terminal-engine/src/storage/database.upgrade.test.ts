@@ -5,6 +5,7 @@ import {
   DATABASE_VERSION,
   inTransaction,
   openTerminalDatabase,
+  putRecords,
   STORES,
   StorageVersionError,
   UPGRADE_STEPS,
@@ -33,6 +34,14 @@ const EXPECTED: Record<
     reportErrors: { keyPath: "id", autoIncrement: true, indexes: [] },
   },
 };
+{
+  const { uncertainTaps: _movedIntoOutbox, ...kept } = EXPECTED[1]!;
+  EXPECTED[2] = {
+    ...kept,
+    outbox: { keyPath: "id", indexes: ["pendingUid", "seq"] },
+    shift: { keyPath: null, indexes: [] },
+  };
+}
 
 async function describeSchema(name: string) {
   const db = await openDB(name);
@@ -98,6 +107,47 @@ describe("terminal database upgrades", () => {
     again.close();
   });
 
+  it("step 1 → 2 moves version 1's uncertain taps into their outbox records and rebases its marks", async () => {
+    const name = freshName();
+    const v1 = await openDB(name, 1, {
+      upgrade(database, _old, _new, tx) {
+        UPGRADE_STEPS[0]!(database, tx);
+      },
+    });
+    const event = { id: "evt-1", seq: 1, outcome: "uncertain" };
+    const confirmedEvent = { ...event, outcome: "confirmed" };
+    await v1.put("outbox", {
+      id: "evt-1",
+      seq: 1,
+      status: "uncertain",
+      event,
+      cardId: "c1",
+      at: 1,
+      heldUntil: 2,
+    });
+    await v1.put("uncertainTaps", { eventId: "evt-1", uid: "04aabbccddeeff", cardId: "c1", confirmedEvent });
+    // A leftover tap record whose event an upload already took.
+    await v1.put("uncertainTaps", {
+      eventId: "evt-gone",
+      uid: "04aabbccddeeff",
+      cardId: "c1",
+      confirmedEvent,
+    });
+    // Version 1 marked the last seq given, which is still in the outbox.
+    await v1.put("sequence", { terminalId: "trm_1", lastSeq: 1 });
+    v1.close();
+
+    const db = await openTerminalDatabase(name, { version: 2 });
+    expect(await db.getAllFromIndex("outbox", "pendingUid", "04aabbccddeeff")).toMatchObject([
+      { id: "evt-1", status: "uncertain", pending: { uid: "04aabbccddeeff", confirmedEvent } },
+    ]);
+    expect(await db.count("outbox")).toBe(1);
+    expect([...db.objectStoreNames]).not.toContain("uncertainTaps");
+    // Version 2 marks the seq below which every event has left the outbox.
+    expect(await db.get("sequence", "trm_1")).toEqual({ terminalId: "trm_1", lastSeq: 0 });
+    db.close();
+  });
+
   it("refuses storage written by newer software instead of reading it", async () => {
     const name = freshName();
     (await openDB(name, DATABASE_VERSION + 1)).close();
@@ -152,6 +202,35 @@ describe("inTransaction", () => {
     ).rejects.toThrow("crash in the middle");
     expect(await db.get("sequence", "t")).toBeUndefined();
     expect(await db.get("offlineUsage", "g")).toBeUndefined();
+    db.close();
+  });
+});
+
+describe("putRecords", () => {
+  const record = (id: string, seq: number) => ({
+    id,
+    seq,
+    status: "confirmed" as const,
+    event: {} as never,
+    cardId: "c",
+    at: 1,
+    heldUntil: 0,
+  });
+
+  it("resolves once every record is stored", async () => {
+    const db = await openTerminalDatabase(freshName());
+    await putRecords(db, "outbox", [record("a", 1), record("b", 2)]);
+    expect((await db.getAll("outbox")).map((r) => r.id)).toEqual(["a", "b"]);
+    db.close();
+  });
+
+  it("keeps none of them when one is refused (a seq given twice), and rejects", async () => {
+    const db = await openTerminalDatabase(freshName());
+    await putRecords(db, "outbox", [record("a", 1)]);
+    await expect(putRecords(db, "outbox", [record("b", 2), record("c", 1)])).rejects.toMatchObject({
+      name: "ConstraintError",
+    });
+    expect((await db.getAll("outbox")).map((r) => r.id)).toEqual(["a"]);
     db.close();
   });
 });

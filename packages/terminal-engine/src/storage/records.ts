@@ -13,6 +13,7 @@ import type {
   SessionGrantClaims,
   TerminalEvent,
 } from "@tessera/protocol";
+import type { ShiftTally } from "../shift/shift-tally.ts";
 
 /** The device key pair; the private half is a non-extractable CryptoKey, stored by structured clone. */
 export interface DeviceRecord {
@@ -76,6 +77,23 @@ export interface DenyListRecord {
  */
 export type OutboxStatus = "pending_write" | "uncertain" | "confirmed" | "void";
 
+/** A tap whose card write is not known to have landed, settled at the chip's next read. */
+export interface PendingWrite {
+  /** Chip UID as 14 hex characters (indexed: a read of the chip finds its unsettled taps). */
+  uid: string;
+  /**
+   * The confirmed version of the event, signed in advance. Its `card.slot` is the slot image the tap wrote:
+   * finding it on the card proves the write landed.
+   */
+  confirmedEvent: TerminalEvent;
+}
+
+/**
+ * One event, and the journal of the tap that made it: the tap's one durable write before the card is
+ * touched, and its one write after. What else the tap changed — the offline usage, the shift tally, what
+ * the card memory learnt, the sequence — is carried here and folded into those stores when the event
+ * leaves the outbox (see outbox/upload.ts), and rebuilt from the outbox at start-up.
+ */
 export interface OutboxRecord {
   /** The event id. */
   id: string;
@@ -88,6 +106,12 @@ export interface OutboxRecord {
   at: number;
   /** Epoch seconds before which an unresolved event is held back, waiting for the card to come back. */
   heldUntil: number;
+  /** Present while the card write is unsettled. */
+  pending?: PendingWrite;
+  /** The grant's offline usage with this tap counted. */
+  usage?: { grantId: string; value: number; count: number };
+  /** The shift the tap is counted in. */
+  shiftId?: string;
 }
 
 /** The batch being uploaded: retried byte for byte under the same Idempotency-Key until answered. */
@@ -130,25 +154,12 @@ export interface CardStateRecord {
   seenAtMs: number;
 }
 
-/**
- * A tap whose card write is not known to have landed: created with the pending event, removed once a
- * read of the card confirms or voids it. Holds the confirmed version of the event, signed in advance.
- */
-export interface UncertainTapRecord {
-  eventId: string;
-  uid: string;
-  cardId: string;
-  counterAfter: number;
-  chainAfter: string;
-  /** The slot image the tap wrote (base64url): finding it on the card proves the write landed. */
-  slot: string;
-  confirmedEvent: TerminalEvent;
-  at: number;
-}
-
 export interface SequenceRecord {
   terminalId: string;
-  /** The last `seq` given to an event; the next one is this + 1 (gapless, from 1). */
+  /**
+   * Every event `seq` up to this one has left the outbox (acknowledged). The last `seq` given is the higher of
+   * this and the highest in the outbox; the next one is that + 1 (gapless, from 1).
+   */
   lastSeq: number;
 }
 
@@ -158,3 +169,6 @@ export interface ReportErrorRecord {
   code: string;
   message: string;
 }
+
+/** The shift in progress (one record): see shift/shift-tally.ts. */
+export type ShiftRecord = ShiftTally;

@@ -24,6 +24,8 @@ export type TapResult =
       balanceBefore: number | null;
       state: CardState;
       event: TerminalEvent;
+      /** Earlier unconfirmed taps of this chip that this tap's read settled. */
+      settled: Settlement[];
     }
   | {
       /**
@@ -36,6 +38,7 @@ export type TapResult =
       cardId: string;
       event: TerminalEvent;
       detail: string;
+      settled: Settlement[];
     }
   | {
       kind: "refused";
@@ -43,6 +46,8 @@ export type TapResult =
       detail: string;
       /** What verification said, when the card was read and verified. */
       verdict?: CardVerdict;
+      /** Earlier unconfirmed taps of this chip the read settled, when the card was read. */
+      settled?: Settlement[];
     };
 
 /** How an earlier unconfirmed tap was settled by a read of its card. */

@@ -19,9 +19,10 @@ import {
   toHex,
   verdictState,
 } from "@tessera/protocol";
-import { nowSeconds, type Runtime } from "../runtime.ts";
+import { flushSettlements, nowSeconds, publishOutbox, publishShift, type Runtime } from "../runtime.ts";
+import { countConfirmed, countVoided } from "../shift/shift-tally.ts";
 import { inTransaction } from "../storage/database.ts";
-import type { OutboxRecord, UncertainTapRecord } from "../storage/records.ts";
+import type { OutboxRecord, PendingWrite } from "../storage/records.ts";
 import type { Settlement } from "./results.ts";
 
 /**
@@ -34,16 +35,24 @@ export const VOIDED_FIELD = "voided";
 export type VoidEvidence = NonNullable<TerminalEvent["voided"]>;
 
 function settle(
-  tap: UncertainTapRecord,
+  record: OutboxRecord,
+  pending: PendingWrite,
   image: CardImage,
   verdict: CardVerdict,
 ): Settlement["outcome"] | null {
-  const ours = fromBase64Url(tap.slot);
+  const card = pending.confirmedEvent.card;
+  const ours = fromBase64Url(card.slot);
   const slots = image.payload ? splitPayload(image.payload) : undefined;
   if (slots?.some((slot) => equalBytes(slot, ours))) return "confirmed";
   const state = verdictState(verdict);
-  if (!state || state.cardId !== tap.cardId) return null;
-  return state.counter <= tap.counterAfter ? "void" : "undetermined";
+  if (!state || state.cardId !== record.cardId) return null;
+  return state.counter <= card.counterAfter ? "void" : "undetermined";
+}
+
+/** The record settled: its new status and event, and no unsettled write any more. */
+function settled(record: OutboxRecord, update: Pick<OutboxRecord, "status" | "event">): OutboxRecord {
+  const { pending: _settled, ...rest } = record;
+  return { ...rest, ...update, heldUntil: 0 };
 }
 
 export async function settleEarlierTaps(
@@ -52,45 +61,53 @@ export async function settleEarlierTaps(
   verdict: CardVerdict,
   deviceKey: CryptoKey,
 ): Promise<Settlement[]> {
-  const taps = await rt.db.getAllFromIndex("uncertainTaps", "uid", toHex(image.uid));
-  const settled: Settlement[] = [];
-  for (const tap of taps.sort((a, b) => a.confirmedEvent.seq - b.confirmedEvent.seq)) {
-    const outcome = settle(tap, image, verdict);
+  const uid = toHex(image.uid);
+  if (!rt.outbox.mayHaveUnsettled(uid)) return [];
+  // Settlements of taps already shown go first, so the lookup finds only what is really unsettled.
+  await flushSettlements(rt);
+  const held = await rt.db.getAllFromIndex("outbox", "pendingUid", uid);
+  if (held.length === 0) rt.outbox.noneFor(uid);
+  const results: Settlement[] = [];
+  for (const record of held.sort((a, b) => a.seq - b.seq)) {
+    const pending = record.pending!;
+    const outcome = settle(record, pending, image, verdict);
     if (!outcome) continue;
-    const held = await rt.db.get("outbox", tap.eventId);
-    let update: Pick<OutboxRecord, "status" | "event" | "heldUntil"> | undefined;
-    if (held && (held.status === "pending_write" || held.status === "uncertain")) {
-      if (outcome === "confirmed") {
-        update = { status: "confirmed", event: tap.confirmedEvent, heldUntil: 0 };
-      } else if (outcome === "void") {
-        const state = verdictState(verdict)!;
-        const evidence: VoidEvidence = { at: nowSeconds(rt), counter: state.counter, chain: state.chain };
-        // Signed before the transaction: awaiting crypto inside one would let IndexedDB commit early.
-        const voided: TerminalEvent = await signEvent(
-          { ...held.event, outcome: "uncertain", [VOIDED_FIELD]: evidence },
-          deviceKey,
-        );
-        update = { status: "void", event: voided, heldUntil: 0 };
-      } else {
-        update = { status: "uncertain", event: held.event, heldUntil: 0 };
-      }
+    let next: OutboxRecord;
+    if (outcome === "confirmed") {
+      next = settled(record, { status: "confirmed", event: pending.confirmedEvent });
+    } else if (outcome === "void") {
+      const state = verdictState(verdict)!;
+      const evidence: VoidEvidence = { at: nowSeconds(rt), counter: state.counter, chain: state.chain };
+      // Signed before the transaction: awaiting crypto inside one would let IndexedDB commit early.
+      const voided: TerminalEvent = await signEvent(
+        { ...record.event, outcome: "uncertain", [VOIDED_FIELD]: evidence },
+        deviceKey,
+      );
+      next = settled(record, { status: "void", event: voided });
+    } else {
+      next = settled(record, { status: "uncertain", event: record.event });
     }
-    await inTransaction(rt.db, ["outbox", "uncertainTaps"], "readwrite", async (tx) => {
+    const applied = await inTransaction(rt.db, ["outbox"], "readwrite", async (tx) => {
       const outbox = tx.objectStore("outbox");
-      const current = await outbox.get(tap.eventId);
+      const current = await outbox.get(record.id);
       // Unchanged since it was read above (no upload or other read took it meanwhile): apply.
-      if (
-        update &&
-        current &&
-        held &&
-        current.status === held.status &&
-        current.event.sig === held.event.sig
-      ) {
-        await outbox.put({ ...current, ...update });
-      }
-      await tx.objectStore("uncertainTaps").delete(tap.eventId);
+      if (!current?.pending || current.status !== record.status || current.event.sig !== record.event.sig)
+        return false;
+      await outbox.put(next);
+      return true;
     });
-    settled.push({ eventId: tap.eventId, outcome });
+    if (!applied) continue;
+    rt.outbox.tapsSettled(uid);
+    // The tally moves with the event, when the tap was counted in the shift still open.
+    if (record.shiftId === rt.shift.id) {
+      if (outcome === "confirmed") rt.shift = countConfirmed(rt.shift, pending.confirmedEvent);
+      else if (outcome === "void") rt.shift = countVoided(rt.shift);
+    }
+    results.push({ eventId: record.id, outcome });
   }
-  return settled;
+  if (results.length > 0) {
+    publishOutbox(rt);
+    publishShift(rt);
+  }
+  return results;
 }

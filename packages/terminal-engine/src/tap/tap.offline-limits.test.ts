@@ -50,6 +50,23 @@ describe("offline limits per grant", () => {
     await restarted.close();
   });
 
+  it("keeps counting once the events that used the limits have been uploaded, across a restart", async () => {
+    const t = await createTestTerminal({ policy });
+    const { transport } = await t.card(5_000);
+    expect((await t.engine.tap(transport, { op: "debit", amount: 500 })).kind).toBe("done");
+    expect((await t.engine.tap(transport, { op: "debit", amount: 300 })).kind).toBe("done");
+    expect((await t.engine.uploadOutbox()).settled).toBe(2);
+    await t.engine.close();
+
+    const restarted = await t.reopen();
+    expect(restarted.getSnapshot().grant?.usage).toEqual({ value: 800, count: 2 });
+    expect(await restarted.tap(transport, { op: "debit", amount: 201 })).toMatchObject({
+      kind: "refused",
+      code: "over_offline_value",
+    });
+    await restarted.close();
+  });
+
   it("stops at the cumulative count", async () => {
     const t = await offlineTerminal();
     const { transport } = await t.card(5_000);

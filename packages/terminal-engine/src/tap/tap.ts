@@ -6,41 +6,58 @@
  *
  * - after "read", "verified", "decided": nothing about this tap is stored and the card is untouched; the
  *   event's `seq` was not taken, so the sequence stays gapless. (A read settles earlier uncertain taps of
- *   this chip and remembers its counter, each in its own transaction: done or not done, never half.)
- * - after "pending-durable": one transaction holds the event (signed "uncertain", status `pending_write`),
- *   its uncertain-tap record (with the "confirmed" version signed in advance), the new `seq` and the
- *   offline usage. The card may or may not be written next. On restart every `pending_write` becomes
- *   `uncertain`; the next read of the chip confirms it (our slot is on the card) or voids it (the card is
- *   still at the old state) — exactly one outcome, by one transaction.
+ *   this chip, each in its own transaction: done or not done, never half. What the read taught the card
+ *   memory is stored with the tap's event below, or, when the tap is refused, with the refusal's tally.)
+ * - after "pending-durable": one write holds the tap's outbox record — the event (signed "uncertain", status
+ *   `pending_write`), its unsettled write (with the "confirmed" version signed in advance), the offline usage,
+ *   the shift it is counted in and the card state it was written over (see records.ts). The card may or may
+ *   not be written next. On restart every `pending_write` becomes `uncertain`; the next read of the chip
+ *   confirms it (our slot is on the card) or voids it (the card is still at the old state) — exactly one
+ *   outcome, by one write, which moves the tally with it.
  * - after "card-written" and "read-back": the card holds the new state (or, torn, the old one), the store
  *   still says `pending_write`: the same restart path as above settles it from the card itself.
- * - after "settled": the event is `confirmed` (or `uncertain`) and the card memory is updated, all in one
- *   transaction; only the result was not shown. After a restart the screen shows the card's new state and
- *   (while its event waits in the outbox) the tap, so the operator can see it happened before charging again.
+ * - after "settled": the settlement (the record `confirmed`, or `uncertain`) is issued to IndexedDB and the
+ *   result is shown while it commits. A crash now leaves it committed — the event is confirmed and counted
+ *   in its operation's total — or not — `pending_write`, exactly as after "read-back". Either way nothing is
+ *   lost or doubled; after a restart the screen shows the card's new state and (while its event waits in
+ *   the outbox) the tap, so the operator can see it happened before charging again.
  *
  * Usage is counted when the event becomes durable, before the card is written: a tap that might have moved
  * value always counts toward the grant's offline limits, and a void does not give it back (the safe side).
  * The upload never takes `pending_write` events, and takes `uncertain` ones only after a hold, so a
  * settlement normally reaches the server instead of the guess.
+ *
+ * The tap writes storage twice, one record each time — the first awaited before the card is touched, the
+ * second issued after the read-back. Counters, card memory, the outbox gauge and the tally are kept in memory
+ * and carried by the record; nothing is recounted on the way.
  */
 import {
   applyOperation,
+  type CardImage,
   type CardReadResult,
   type CardTransport,
   type CardVerdict,
   cardImageFromRead,
   cardRecords,
   equalBytes,
+  eventSigningBytes,
+  ONLINE_ONLY_OPERATIONS,
   type OperationRequest,
+  type OperationResult,
   type PolicyDocument,
-  signEvent,
+  type SlotCondition,
+  type SlotIndex,
+  sign,
+  splitPayload,
+  type TerminalEvent,
+  toBase64Url,
   toHex,
   type VerifyContext,
   verdictState,
   verifyCard,
 } from "@tessera/protocol";
 import { PATHS, TopupAuthorisationAnswer } from "../backend/contract.ts";
-import { cardStateRecord } from "../cards/card-memory.ts";
+import { type CardObservation, cardStateRecord, NOTHING_LEARNT } from "../cards/card-memory.ts";
 import { errorMessage } from "../errors.ts";
 import {
   type ActiveGrant,
@@ -48,12 +65,14 @@ import {
   nowSeconds,
   publishGrant,
   publishOutbox,
+  publishShift,
   type Runtime,
   usageOf,
 } from "../runtime.ts";
+import { countConfirmed, countPending, countRefused, uncountConfirmed } from "../shift/shift-tally.ts";
 import type { LastTap } from "../state/terminal-state.ts";
-import { inTransaction } from "../storage/database.ts";
-import type { DeviceRecord, DocumentRecord, TerminalRecord } from "../storage/records.ts";
+import { CURRENT, inTransaction, putRecords } from "../storage/database.ts";
+import type { DeviceRecord, DocumentRecord, OutboxRecord, TerminalRecord } from "../storage/records.ts";
 import type {
   CardReadResultView,
   EngineRefusalCode,
@@ -90,27 +109,27 @@ export function verifyContext(rt: Runtime, ready: Ready): VerifyContext {
   };
 }
 
-/** Remembers what a read showed (counter, last known state) and puts the card on the screen. */
-async function rememberRead(rt: Runtime, uid: Uint8Array, verdict: CardVerdict): Promise<void> {
-  const observation = rt.cards.observe(uid, verdict, rt.clock.now());
-  if (observation.counter || observation.state) {
-    await inTransaction(rt.db, ["recentCounters", "cardStates"], "readwrite", (tx) =>
-      rt.cards.write(
-        { recentCounters: tx.objectStore("recentCounters"), cardStates: tx.objectStore("cardStates") },
-        observation,
-      ),
-    );
-    rt.cards.apply(observation);
-  }
+/** Puts the card just read on the screen: its state, or what a refused card claims, marked with the verdict. */
+function showCard(rt: Runtime, uid: Uint8Array, verdict: CardVerdict, observation: CardObservation): void {
   const shown = verdictState(verdict);
   rt.state.update({
     lastCard: {
       verdict: verdict.kind,
       uid: toHex(uid),
-      // A refused card still shows what it claims (its last known balance), marked with the verdict.
       state: observation.state ?? (shown ? cardStateRecord(shown, uid, verdict, rt.clock.now()) : null),
     },
   });
+}
+
+interface FirstRead {
+  ok: true;
+  read: CardReadResult;
+  image: CardImage;
+  verdict: CardVerdict;
+  ready: Ready;
+  settled: Settlement[];
+  /** What the read taught the card memory, not stored yet: it goes into the tap's first transaction. */
+  observation: CardObservation;
 }
 
 /** Reads a card and settles what is pending for it; shared by taps and plain balance reads. */
@@ -118,10 +137,7 @@ async function readAndVerify(
   rt: Runtime,
   transport: CardTransport,
   inTap: boolean,
-): Promise<
-  | { ok: true; read: CardReadResult; verdict: CardVerdict; ready: Ready; settled: Settlement[] }
-  | { ok: false; code: EngineRefusalCode; detail: string }
-> {
+): Promise<FirstRead | { ok: false; code: EngineRefusalCode; detail: string }> {
   let read: CardReadResult;
   try {
     read = await transport.read();
@@ -134,15 +150,39 @@ async function readAndVerify(
   const image = cardImageFromRead(read);
   const verdict = await verifyCard(image, verifyContext(rt, ready));
   const settled = await settleEarlierTaps(rt, image, verdict, ready.device.keyPair.privateKey);
-  if (settled.length > 0) await publishOutbox(rt);
-  await rememberRead(rt, read.uid, verdict);
-  return { ok: true, read, verdict, ready, settled };
+  const observation = rt.cards.observe(read.uid, verdict, rt.clock.now());
+  showCard(rt, read.uid, verdict, observation);
+  return { ok: true, read, image, verdict, ready, settled, observation };
+}
+
+/**
+ * Stores what a read taught the card memory, and counts a refusal in the shift tally, in one transaction
+ * (reads and refused taps write no event to carry either).
+ */
+async function remember(rt: Runtime, observation: CardObservation, refusal?: TapRefusalCode): Promise<void> {
+  if (!observation.counter && !refusal) return;
+  await inTransaction(rt.db, ["recentCounters", "cardStates", "shift"], "readwrite", async (tx) => {
+    const shift = tx.objectStore("shift");
+    await rt.cards.write(
+      { recentCounters: tx.objectStore("recentCounters"), cardStates: tx.objectStore("cardStates") },
+      observation,
+    );
+    // The stored tally is the base the outbox's taps are added to (see shift-tally.ts): count it there.
+    const base = refusal ? await shift.get(CURRENT) : undefined;
+    if (base && refusal) await shift.put(countRefused(base, refusal), CURRENT);
+  });
+  rt.cards.apply(observation);
+  if (refusal) {
+    rt.shift = countRefused(rt.shift, refusal);
+    publishShift(rt);
+  }
 }
 
 /** A read with no write: the cardholder's balance, and the moment uncertain taps of this chip settle. */
 export async function readCard(rt: Runtime, transport: CardTransport): Promise<CardReadResultView> {
   const outcome = await readAndVerify(rt, transport, false);
   if (!outcome.ok) return { kind: "refused", code: outcome.code, detail: outcome.detail };
+  await remember(rt, outcome.observation);
   return { kind: "read", uid: toHex(outcome.read.uid), verdict: outcome.verdict, settled: outcome.settled };
 }
 
@@ -157,15 +197,29 @@ async function authoriseTopup(rt: Runtime, cardId: string, amount: number): Prom
   return TopupAuthorisationAnswer.parse(answer).authorisationId;
 }
 
-function refused(
+/** The request with an online authorisation id, for the operations that carry one. */
+function authorised(request: OperationRequest, authorisationId: string): OperationRequest {
+  switch (request.op) {
+    case "topup":
+    case "payout":
+    case "reissue":
+      return { ...request, authorisationId };
+    default:
+      return request;
+  }
+}
+
+/** A refusal is counted in the shift tally, stored with what the read taught the card memory, and shown. */
+async function refused(
   rt: Runtime,
   op: OperationRequest["op"],
   code: TapRefusalCode,
   detail: string,
-  verdict?: CardVerdict,
-): TapResult {
+  first?: { verdict: CardVerdict; observation: CardObservation; settled: Settlement[] },
+): Promise<TapResult> {
   rt.counters.tapsRefused++;
-  const state = verdict ? verdictState(verdict) : undefined;
+  await remember(rt, first?.observation ?? NOTHING_LEARNT, code);
+  const state = first ? verdictState(first.verdict) : undefined;
   showTap(rt, {
     at: nowSeconds(rt),
     op,
@@ -173,11 +227,83 @@ function refused(
     code,
     ...(state ? { cardId: state.cardId, balance: state.balance } : {}),
   });
-  return { kind: "refused", code, detail, ...(verdict ? { verdict } : {}) };
+  return {
+    kind: "refused",
+    code,
+    detail,
+    ...(first ? { verdict: first.verdict, settled: first.settled } : {}),
+  };
+}
+
+/**
+ * Keeps a tap's settlement for the next write instead of writing it now: back-to-back taps then cost one
+ * write each, and a single tap's is flushed as soon as the engine is idle. A crash before it is written
+ * leaves the event `pending_write`, as a crash just after the read-back would (see the top of this file).
+ */
+function holdSettlement(rt: Runtime, record: OutboxRecord, undo: () => void): void {
+  rt.held.push({ record, undo });
+  rt.requestFlush();
 }
 
 function showTap(rt: Runtime, tap: LastTap): void {
   rt.state.update({ lastTap: tap });
+}
+
+/**
+ * The confirmed event with outcome "uncertain", signed: what is stored before the card is touched. The
+ * confirmed event passed the event schema when applyOperation signed it and only its outcome changes here,
+ * so it is signed as it is rather than parsed again.
+ */
+async function asUncertain(event: TerminalEvent, deviceKey: CryptoKey): Promise<TerminalEvent> {
+  const { sig: _confirmed, ...fields } = event;
+  const unsigned = { ...fields, outcome: "uncertain" as const };
+  return { ...unsigned, sig: toBase64Url(await sign(deviceKey, eventSigningBytes(unsigned))) };
+}
+
+/**
+ * The verdict on the image this tap wrote, when the chip gave it back byte for byte. That image is exactly
+ * what applyOperation composed: the new slot, signed by this terminal a moment ago over a state it built from
+ * the verified one, and the other slot copied from that verified read (or empty, for a fresh start). So its
+ * signatures need no second check, and its verdict follows from the new state alone.
+ */
+function writtenImageVerdict(decision: Extract<OperationResult, { ok: true }>): CardVerdict {
+  const state = decision.state;
+  if (state.status !== "active") return { kind: "blocked", state, reason: "status" };
+  const slots = splitPayload(decision.payload)!;
+  const active: SlotIndex = equalBytes(slots[0], state.bytes) ? 0 : 1;
+  const other: SlotCondition = slots[active === 0 ? 1 : 0].every((b) => b === 0) ? "empty" : "valid";
+  return {
+    kind: "valid",
+    state,
+    activeSlot: active,
+    slots: active === 0 ? ["valid", other] : [other, "valid"],
+    recovered: false,
+  };
+}
+
+/**
+ * Reads the chip after the write. The same chip giving back exactly the payload written is confirmed at once
+ * (see writtenImageVerdict); anything else — a tear, a garbled page, a half-written NDEF message — is
+ * verified in full, as any other reader would, and the write counts only if the state it shows is ours.
+ */
+async function readBack(
+  rt: Runtime,
+  transport: CardTransport,
+  uid: Uint8Array,
+  decision: Extract<OperationResult, { ok: true }>,
+  ready: Ready,
+): Promise<CardVerdict | undefined> {
+  let back: CardReadResult;
+  try {
+    back = await transport.read();
+  } catch {
+    // The card left the field: the write stays unconfirmed.
+    return undefined;
+  }
+  if (!equalBytes(back.uid, uid)) return undefined;
+  const image = cardImageFromRead(back);
+  if (image.payload && equalBytes(image.payload, decision.payload)) return writtenImageVerdict(decision);
+  return verifyCard(image, verifyContext(rt, ready));
 }
 
 export async function performTap(
@@ -188,7 +314,7 @@ export async function performTap(
   const op = request.op;
   const first = await readAndVerify(rt, transport, true);
   if (!first.ok) return refused(rt, op, first.code, first.detail);
-  const { read, verdict, ready } = first;
+  const { read, image, verdict, ready } = first;
   await rt.checkpoint("verified");
 
   // The grant names the deny-list version it was issued against; acting on an older list could let a
@@ -199,100 +325,108 @@ export async function performTap(
       op,
       "deny_list_outdated",
       `the grant needs deny list ${ready.grant.record.claims.dlv}; this terminal has ${rt.denyList.version}`,
-      verdict,
+      first,
     );
   }
   // Android writes the NDEF length last, so a torn write reads as an empty chip: never issue over a chip
   // this terminal knows; it is restored (reissued) at a station instead.
-  if (op === "issue" && verdict.kind === "not_activated" && (await rt.cards.knowsChip(rt.db, read.uid))) {
+  if (op === "issue" && verdict.kind === "not_activated" && rt.cards.knowsChip(read.uid)) {
     return refused(
       rt,
       op,
       "torn_card",
       "this chip held a Tessera card: restore it instead of issuing",
-      verdict,
+      first,
     );
-  }
-
-  let effective = request;
-  if (request.op === "topup" && !request.authorisationId && verdict.kind === "valid") {
-    try {
-      effective = {
-        ...request,
-        authorisationId: await authoriseTopup(rt, verdict.state.cardId, request.amount),
-      };
-    } catch (error) {
-      return refused(rt, op, "online_authorisation_failed", errorMessage(error), verdict);
-    }
   }
 
   const seq = rt.lastSeq + 1;
   const grant = ready.grant;
   const now = nowSeconds(rt);
   const deviceKey = ready.device.keyPair.privateKey;
-  const decision = await applyOperation({
-    verdict,
-    uid: read.uid,
-    payload: cardImageFromRead(read).payload,
-    request: effective,
-    terminal: {
-      terminalId: ready.terminal.terminalId,
-      terminalNumber: ready.terminal.terminalNumber,
-      certificate: grant.record.certificate,
-      deviceKey,
-    },
-    grant: grant.scope,
-    policy: ready.policy.document,
-    usage: usageOf(rt, grant.scope.grantId),
-    now,
-    event: { id: crypto.randomUUID(), seq },
-  });
+  const eventId = crypto.randomUUID();
+  const decide = (asked: OperationRequest) =>
+    applyOperation({
+      verdict,
+      uid: read.uid,
+      payload: image.payload,
+      request: asked,
+      terminal: {
+        terminalId: ready.terminal.terminalId,
+        terminalNumber: ready.terminal.terminalNumber,
+        certificate: grant.record.certificate,
+        deviceKey,
+      },
+      grant: grant.scope,
+      policy: ready.policy.document,
+      usage: usageOf(rt, grant.scope.grantId),
+      now,
+      event: { id: eventId, seq },
+    });
+
+  let effective = request;
+  if (ONLINE_ONLY_OPERATIONS.includes(op) && !("authorisationId" in request && request.authorisationId)) {
+    // Every other check comes first — the card, the grant, the balance cap —, decided as if authorised: a
+    // refusal then names its real reason, and the backend is never asked to authorise what this terminal
+    // would refuse anyway. The trial's signatures are thrown away with it.
+    const trial = await decide(authorised(request, "trial"));
+    if (!trial.ok) return refused(rt, op, trial.refusal.code, trial.refusal.detail, first);
+    if (request.op === "topup") {
+      try {
+        effective = authorised(request, await authoriseTopup(rt, trial.state.cardId, request.amount));
+      } catch (error) {
+        return refused(rt, op, "online_authorisation_failed", errorMessage(error), first);
+      }
+    }
+  }
+
+  const decision = await decide(effective);
   await rt.checkpoint("decided");
-  if (!decision.ok) return refused(rt, op, decision.refusal.code, decision.refusal.detail, verdict);
+  if (!decision.ok) return refused(rt, op, decision.refusal.code, decision.refusal.detail, first);
 
   // Durable before the card is touched, and claiming no more than is known: "uncertain".
   const confirmedEvent = decision.event;
-  const uncertainEvent = await signEvent({ ...confirmedEvent, outcome: "uncertain" }, deviceKey);
+  const uncertainEvent = await asUncertain(confirmedEvent, deviceKey);
   const cardId = decision.state.cardId;
+  const uid = toHex(read.uid);
   const usage = { grantId: grant.scope.grantId, ...decision.usage, updatedAt: now };
-  const terminalId = ready.terminal.terminalId;
-  await inTransaction(
-    rt.db,
-    ["outbox", "uncertainTaps", "offlineUsage", "sequence"],
-    "readwrite",
-    async (tx) => {
-      const sequence = tx.objectStore("sequence");
-      // Two engines on one database would hand out one seq twice; refuse rather than fork the sequence.
-      if (((await sequence.get(terminalId))?.lastSeq ?? 0) !== seq - 1) {
-        throw new Error("the event sequence moved during the tap: is a second engine using this storage?");
-      }
-      await tx.objectStore("outbox").put({
-        id: confirmedEvent.id,
-        seq,
-        status: "pending_write",
-        event: uncertainEvent,
-        cardId,
-        at: now,
-        heldUntil: now + rt.settings.uncertainHoldSeconds,
-      });
-      await tx.objectStore("uncertainTaps").put({
-        eventId: confirmedEvent.id,
-        uid: toHex(read.uid),
-        cardId,
-        counterAfter: decision.state.counter,
-        chainAfter: decision.state.chain,
-        slot: confirmedEvent.card.slot,
-        confirmedEvent,
-        at: now,
-      });
-      await tx.objectStore("offlineUsage").put(usage);
-      await sequence.put({ terminalId, lastSeq: seq });
-    },
-  );
+  const pendingShift = countPending(rt.shift);
+  // The tap's journal: everything the tap changed rides in this one record (see records.ts).
+  const pending: OutboxRecord = {
+    id: confirmedEvent.id,
+    seq,
+    status: "pending_write",
+    event: uncertainEvent,
+    cardId,
+    at: now,
+    heldUntil: now + rt.settings.uncertainHoldSeconds,
+    pending: { uid, confirmedEvent },
+    usage: { grantId: usage.grantId, value: usage.value, count: usage.count },
+    shiftId: pendingShift.id,
+  };
+  // Earlier taps' held settlements ride along: one write for all of it.
+  const held = rt.held.splice(0);
+  try {
+    await putRecords(rt.db, "outbox", [pending, ...held.map((settled) => settled.record)]);
+  } catch (error) {
+    // Not written: they wait for the next write, or the flush.
+    rt.held.unshift(...held);
+    rt.requestFlush();
+    // Two engines on one database would hand out one seq twice; the outbox's unique seq index refuses the
+    // second (and the upload checks the sequence mark for one already gone). Refuse rather than fork.
+    if (error instanceof DOMException && error.name === "ConstraintError")
+      throw new Error("the event sequence moved during the tap: is a second engine using this storage?");
+    throw error;
+  }
   rt.lastSeq = seq;
   rt.usage = usage;
+  rt.shift = pendingShift;
+  // What the read taught is in the record now (the state before the tap), and memory has it at once.
+  rt.cards.apply(first.observation);
+  rt.outbox.tapStored(uid, now);
   publishGrant(rt);
-  await publishOutbox(rt);
+  publishOutbox(rt);
+  publishShift(rt);
   await rt.checkpoint("pending-durable");
 
   let writeError: unknown;
@@ -303,55 +437,41 @@ export async function performTap(
   }
   await rt.checkpoint("card-written");
 
-  // Confirmed only if the same chip now verifies as exactly the state we signed (any verdict that carries
-  // a state has passed the signature checks; a block over a refused state reads back as refused).
-  let backVerdict: CardVerdict | undefined;
-  try {
-    const back = await transport.read();
-    if (equalBytes(back.uid, read.uid)) {
-      backVerdict = await verifyCard(cardImageFromRead(back), verifyContext(rt, ready));
-    }
-  } catch {
-    // The card left the field: the write stays unconfirmed.
-  }
+  // Confirmed only if the same chip now shows exactly the state we signed (any verdict that carries a state
+  // has passed the signature checks; a block over a refused state reads back as refused).
+  const backVerdict = await readBack(rt, transport, read.uid, decision, ready);
   const backState = backVerdict ? verdictState(backVerdict) : undefined;
   const confirmed = backState !== undefined && equalBytes(backState.bytes, decision.state.bytes);
   await rt.checkpoint("read-back");
 
+  // The settlement: the record confirmed (its unsettled write gone, the state it wrote carried for the card
+  // memory) or uncertain. It is held for the next write and applied to memory now; if writing it fails,
+  // memory goes back to "unsettled" and the chip's next read settles the tap again.
   if (confirmed && backVerdict) {
+    const { pending: _settled, ...rest } = pending;
     const observation = rt.cards.observe(read.uid, backVerdict, rt.clock.now());
-    await inTransaction(
-      rt.db,
-      ["outbox", "uncertainTaps", "recentCounters", "cardStates"],
-      "readwrite",
-      async (tx) => {
-        const outbox = tx.objectStore("outbox");
-        const record = await outbox.get(confirmedEvent.id);
-        if (record) await outbox.put({ ...record, status: "confirmed", event: confirmedEvent, heldUntil: 0 });
-        await tx.objectStore("uncertainTaps").delete(confirmedEvent.id);
-        await rt.cards.write(
-          { recentCounters: tx.objectStore("recentCounters"), cardStates: tx.objectStore("cardStates") },
-          observation,
-        );
-      },
-    );
+    holdSettlement(rt, { ...rest, status: "confirmed", event: confirmedEvent, heldUntil: 0 }, () => {
+      rt.outbox.tapsUnsettled(uid);
+      if (rt.shift.id === pendingShift.id) rt.shift = uncountConfirmed(rt.shift, confirmedEvent);
+      publishOutbox(rt);
+      publishShift(rt);
+    });
     rt.cards.apply(observation);
+    rt.outbox.tapsSettled(uid);
+    rt.shift = countConfirmed(rt.shift, confirmedEvent);
     rt.state.update({
       lastCard: {
         verdict: backVerdict.kind,
-        uid: toHex(read.uid),
+        uid,
         state: observation.state ?? rt.state.getSnapshot().lastCard?.state ?? null,
       },
     });
   } else {
-    await inTransaction(rt.db, ["outbox"], "readwrite", async (tx) => {
-      const record = await tx.objectStore("outbox").get(confirmedEvent.id);
-      if (record?.status === "pending_write")
-        await tx.objectStore("outbox").put({ ...record, status: "uncertain" });
-    });
+    holdSettlement(rt, { ...pending, status: "uncertain" }, () => {});
   }
   await rt.checkpoint("settled");
-  await publishOutbox(rt);
+  publishOutbox(rt);
+  publishShift(rt);
   rt.requestUpload();
 
   const amount = confirmedEvent.amount;
@@ -363,7 +483,7 @@ export async function performTap(
       : backVerdict
         ? "the card does not show the new state: tap the card again"
         : "the card could not be read back: tap the card again";
-    return { kind: "uncertain", op, amount, cardId, event: uncertainEvent, detail };
+    return { kind: "uncertain", op, amount, cardId, event: uncertainEvent, detail, settled: first.settled };
   }
   rt.counters.tapsApproved++;
   showTap(rt, { at: now, op, kind: "done", cardId, amount, balance: decision.state.balance });
@@ -376,5 +496,6 @@ export async function performTap(
     balanceBefore: confirmedEvent.card.balanceBefore ?? before?.balance ?? null,
     state: decision.state,
     event: confirmedEvent,
+    settled: first.settled,
   };
 }

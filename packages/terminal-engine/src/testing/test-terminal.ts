@@ -14,6 +14,8 @@ export interface TestTerminalOptions {
   engine?: Partial<TerminalEngineOptions>;
   /** Stop after opening the engine: no enrolment, grant or sync. */
   bare?: boolean;
+  /** How far the backend's clock runs ahead of the terminal's (negative: behind), in ms. */
+  backendClockAheadMs?: number;
 }
 
 /** A network flag tests flip by hand; the engine hears of every change. */
@@ -50,8 +52,9 @@ export interface TestTerminal {
 
 export async function createTestTerminal(options: TestTerminalOptions = {}): Promise<TestTerminal> {
   const clock = new ManualClock(T0 * 1000);
+  const ahead = options.backendClockAheadMs ?? 0;
   const backend = await FakeBackend.create({
-    clock,
+    clock: ahead === 0 ? clock : { now: () => clock.now() + ahead },
     ...(options.policy ? { policy: options.policy } : {}),
     ...(options.denyListChunkSize ? { denyListChunkSize: options.denyListChunkSize } : {}),
   });
