@@ -57,6 +57,44 @@ function serve(dir) {
   );
 }
 
+/**
+ * `TESSERA_TAP_PROFILE=1`: after the measured taps, 200 more on a terminal of their own under Chromium's
+ * sampling profiler (CDP), logged as the median time from one tap step to the next and the functions with
+ * the most self time. It explains the figures; it is not one of them.
+ */
+async function profile(context, page, log) {
+  const cdp = await context.newCDPSession(page);
+  await cdp.send("Profiler.enable");
+  await cdp.send("Profiler.setSamplingInterval", { interval: 100 });
+  await cdp.send("Profiler.start");
+  const steps = await page.evaluate(() => globalThis.profileTapSteps({ taps: 200 }));
+  const { profile: samples } = await cdp.send("Profiler.stop");
+  log(
+    `  profile, median ms from the previous step: ${Object.entries(steps)
+      .map(([step, ms]) => `${step} ${round2(ms)}`)
+      .join(", ")}`,
+  );
+  const nodes = new Map(samples.nodes.map((node) => [node.id, node]));
+  const self = new Map();
+  let sampled = 0;
+  samples.samples.forEach((id, i) => {
+    const { functionName, url, lineNumber } = nodes.get(id).callFrame;
+    const where = url ? `${url.split("/").pop()}:${lineNumber + 1}` : "native";
+    const key = `${functionName || "(anonymous)"} (${where})`;
+    const micros = samples.timeDeltas[i] ?? 0;
+    self.set(key, (self.get(key) ?? 0) + micros);
+    sampled += micros;
+  });
+  log(`  profile, self time over ${round2(sampled / 1000)} ms sampled:`);
+  for (const [key, micros] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 20))
+    log(
+      `    ${round2(micros / 1000)
+        .toString()
+        .padStart(8)} ms  ${key}`,
+    );
+  await cdp.detach();
+}
+
 export async function run({ record, smoke = false, log = () => {} }) {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
   const taps = smoke ? 20 : 500;
@@ -85,6 +123,7 @@ export async function run({ record, smoke = false, log = () => {} }) {
     });
     if (tapMs.length !== taps || outbox !== taps + calibration)
       throw new Error(`expected ${taps + calibration} durable events, the outbox holds ${outbox}`);
+    if (process.env.TESSERA_TAP_PROFILE === "1") await profile(context, page, log);
     const p50 = median(tapMs);
     const floorP50 = median(floorMs);
     record({

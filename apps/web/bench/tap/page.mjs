@@ -94,3 +94,38 @@ globalThis.runTapBench = async ({ taps, calibration }) => {
   db.close();
   return { tapMs, floorMs, perTap, outbox };
 };
+
+/**
+ * Where a tap's time goes, for `TESSERA_TAP_PROFILE=1`: the time between the engine's tap steps (its
+ * `onTapStep` hook), as medians over `taps` debits on a terminal of its own. Not part of the figures.
+ */
+globalThis.profileTapSteps = async ({ taps }) => {
+  let last = 0;
+  const spans = {};
+  const t = await createTestTerminal({
+    role: "pos",
+    engine: {
+      onTapStep: (step) => {
+        const now = performance.now();
+        (spans[step] ??= []).push(now - last);
+        last = now;
+      },
+    },
+  });
+  const { transport } = await t.card(40_000);
+  const total = [];
+  for (let i = 0; i < taps; i++) {
+    const start = performance.now();
+    last = start;
+    const result = await t.engine.tap(transport, { op: "debit", amount: 1 });
+    if (result.kind !== "done") throw new Error(`tap ${result.kind}`);
+    (spans.result ??= []).push(performance.now() - last);
+    total.push(performance.now() - start);
+  }
+  await t.engine.close();
+  const median = (values) => [...values].sort((a, b) => a - b)[values.length >> 1];
+  return {
+    ...Object.fromEntries(Object.entries(spans).map(([step, values]) => [step, median(values)])),
+    total: median(total),
+  };
+};
