@@ -6,5 +6,6 @@ export * from "./cors.ts";
 export * from "./meta.ts";
 export * from "./openapi.ts";
 export * from "./problems.ts";
+export * from "./rate-limit/index.ts";
 export * from "./terminal-auth/index.ts";
 export * from "./validation.ts";

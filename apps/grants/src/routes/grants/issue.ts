@@ -4,13 +4,17 @@
  */
 import type { RouteHandler } from "@hono/zod-openapi";
 import { TesseraError, verifyDpopProof } from "@tessera/protocol";
-import { problemResponses, proofReplayWindowSeconds, secureRoute } from "@tessera/service-kit";
+import {
+  enforceRateLimit,
+  problemResponses,
+  proofReplayWindowSeconds,
+  secureRoute,
+} from "@tessera/service-kit";
 import { dpopProofs } from "../../db/dpop-proofs.ts";
 import { terminals } from "../../db/terminals.ts";
 import type { GrantsEnv } from "../../env.ts";
 import { grantIssuer } from "../../grants/grant-issuer.ts";
 import { auditInBackground } from "../../http/background.ts";
-import { enforceRateLimit } from "../../http/rate-limit.ts";
 import { GrantRequest, GrantResponse } from "../../schemas/grants.ts";
 
 /** The same windows the terminal-auth middleware uses for proofs that accompany a grant. */

@@ -6,12 +6,11 @@ import {
   TerminalEnrolmentResponse,
   TesseraError,
 } from "@tessera/protocol";
-import { problemResponses, secureRoute } from "@tessera/service-kit";
+import { clientAddress, enforceRateLimit, problemResponses, secureRoute } from "@tessera/service-kit";
 import { enrolmentCodes, terminals } from "../../db/terminals.ts";
 import { hashEnrolmentCode } from "../../enrolment.ts";
 import type { GrantsEnv } from "../../env.ts";
 import { auditInBackground } from "../../http/background.ts";
-import { clientAddress, enforceRateLimit } from "../../http/rate-limit.ts";
 import { newId } from "../../ids.ts";
 import { EnrolmentRequest } from "../../schemas/jwk.ts";
 
