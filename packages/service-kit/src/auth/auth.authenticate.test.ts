@@ -1,5 +1,6 @@
 import { createLocalJWKSet, exportJWK, generateKeyPair, SignJWT } from "jose";
 import { describe, expect, it } from "vitest";
+import { MemoryRateLimiter } from "../rate-limit/rate-limit.test-kit.ts";
 import { BOOTSTRAP, buildAuthApp, MemoryAuditSink, MemoryKv, type TestBindings } from "./auth.test-kit.ts";
 import { CREDENTIAL_CACHE_TTL_SECONDS, credentialCache } from "./credential-cache.ts";
 import { seedCredential } from "./credential-seed.ts";
@@ -146,6 +147,59 @@ describe("authenticate", () => {
       }),
     ]);
     expect(Date.parse(sink.entries[0]!.at)).not.toBeNaN();
+  });
+});
+
+describe("failed bearer credentials", () => {
+  const from = (address: string, headers: Record<string, string> = {}) => ({
+    headers: { "CF-Connecting-IP": address, ...headers },
+  });
+  const wrong = { Authorization: "Bearer tsk_not-a-real-key-at-all" };
+
+  function limited(max: number) {
+    const limiter = new MemoryRateLimiter(max);
+    const refusals: string[] = [];
+    const context = setup(
+      {},
+      {
+        bearerFailures: {
+          limiter: () => limiter,
+          periodSeconds: 60,
+          onRefused: async (_c: unknown, client: string) => {
+            refusals.push(client);
+          },
+        },
+      },
+    );
+    return { ...context, limiter, refusals };
+  }
+
+  it("are answered 429 with Retry-After past the limit, on public routes too, per client address", async () => {
+    const { call, refusals } = limited(3);
+    for (let attempt = 0; attempt < 3; attempt++)
+      expect((await call("/v1/things/audit", from("192.0.2.1", wrong))).status).toBe(401);
+    const refused = await call("/v1/things/audit", from("192.0.2.1", wrong));
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get("Retry-After")).toBe("60");
+    expect(await codeOf(refused)).toBe("rate_limited");
+    expect((await call("/v1/things", from("192.0.2.1", wrong))).status).toBe(429);
+    expect(refusals).toEqual(["192.0.2.1", "192.0.2.1"]);
+    // Another address, and the same one without a credential, are not held back.
+    expect((await call("/v1/things/audit", from("192.0.2.2", wrong))).status).toBe(401);
+    expect((await call("/v1/things", from("192.0.2.1"))).status).toBe(200);
+  });
+
+  it("never count or refuse a valid credential, and start again in the next window", async () => {
+    const { call, kv, limiter } = limited(2);
+    const auditor = await seedCredential(kv, { kind: "user", role: "auditor" });
+    for (let attempt = 0; attempt < 5; attempt++)
+      expect((await call("/v1/things/audit", from("192.0.2.3", auditor.headers))).status).toBe(200);
+    for (let attempt = 0; attempt < 2; attempt++)
+      expect((await call("/v1/things/audit", from("192.0.2.3", wrong))).status).toBe(401);
+    expect((await call("/v1/things/audit", from("192.0.2.3", wrong))).status).toBe(429);
+    expect((await call("/v1/things/audit", from("192.0.2.3", auditor.headers))).status).toBe(200);
+    limiter.nextWindow();
+    expect((await call("/v1/things/audit", from("192.0.2.3", wrong))).status).toBe(401);
   });
 });
 

@@ -8,6 +8,12 @@ import { createMiddleware } from "hono/factory";
 import type { JWTVerifyGetKey } from "jose";
 import type { ServiceBindings, ServiceVariables } from "../app.ts";
 import { allowedOrigins } from "../cors.ts";
+import {
+  clientAddress,
+  enforceRateLimit,
+  type RateLimiter,
+  type RateLimitPeriod,
+} from "../rate-limit/rate-limit.ts";
 import type { AuditFn } from "./audit.ts";
 import { ACCESS_ASSERTION_HEADER, verifyAccessAssertion } from "./cloudflare-access.ts";
 import { type AuthKv, credentialCache } from "./credential-cache.ts";
@@ -62,6 +68,23 @@ export interface AuthenticateOptions {
   confirm?: (c: Context, record: CredentialRecord) => Promise<boolean>;
   /** Keys for Cloudflare Access assertions; the team's JWKS by default (tests pass local keys). */
   accessKeys?: JWTVerifyGetKey;
+  /** Counts failed bearer credentials per client address and refuses them past a limit (see below). */
+  bearerFailures?: BearerFailureLimit;
+}
+
+/**
+ * A limit on failed bearer credentials (unknown, revoked, expired or malformed) per client address. Past
+ * it, each further failure from that address is answered 429 `rate_limited` with `Retry-After` on every
+ * route, public ones included, until the window ends. Only failures count and only failures are refused: a
+ * valid credential from the same address still works, so a guesser sharing a NAT with real users cannot
+ * lock them out, and guessing a 256-bit secret was never the threat: the cost and the noise are.
+ */
+export interface BearerFailureLimit {
+  limiter(c: Context): RateLimiter;
+  /** The binding's `simple.period`, answered as `Retry-After`. */
+  periodSeconds: RateLimitPeriod;
+  /** Runs on each refusal with the client's address (to note the lockout); failures are logged only. */
+  onRefused?(c: Context, client: string): Promise<void>;
 }
 
 /** A bootstrap token shorter than this is a configuration mistake; it is ignored, loudly. */
@@ -197,12 +220,32 @@ export async function resolvePrincipal(
 }
 
 /**
- * Sets `c.var.principal` (null without a valid credential) and never refuses a request by itself:
- * the access check each route declares does that, so public routes stay public.
+ * Sets `c.var.principal` (null without a valid credential) and never refuses a request by itself (the
+ * access check each route declares does that, so public routes stay public), except a client past its
+ * `bearerFailures` limit.
  */
 export function authenticate(options: AuthenticateOptions = {}) {
   return createMiddleware<AuthMiddlewareEnv>(async (c, next) => {
-    await resolvePrincipal(c, options);
+    const principal = await resolvePrincipal(c, options);
+    const failures = options.bearerFailures;
+    if (principal === null && failures && presentsBearer(c)) {
+      const client = clientAddress(c);
+      await enforceRateLimit(
+        c,
+        failures.limiter(c),
+        `bearer-failure:${client}`,
+        "failed bearer credentials",
+        {
+          periodSeconds: failures.periodSeconds,
+          onRefused: failures.onRefused && (() => failures.onRefused!(c, client)),
+        },
+      );
+    }
     await next();
   });
+}
+
+function presentsBearer(c: Context): boolean {
+  const scheme = c.req.header("Authorization")?.trim().split(/\s+/, 1)[0] ?? "";
+  return scheme.toLowerCase() === "bearer";
 }

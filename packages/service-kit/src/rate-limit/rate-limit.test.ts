@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
+import { MemoryRateLimiter } from "./rate-limit.test-kit.ts";
 import {
   clientAddress,
   enforceRateLimit,
@@ -7,21 +8,6 @@ import {
   type RateLimiter,
   UNKNOWN_CLIENT,
 } from "./rate-limit.ts";
-
-/** Counts per key like the binding does within one window; `reset()` starts the next window. */
-class CountingLimiter implements RateLimiter {
-  readonly counts = new Map<string, number>();
-  constructor(private readonly max: number) {}
-  async limit({ key }: { key: string }) {
-    const count = this.counts.get(key) ?? 0;
-    if (count >= this.max) return { success: false };
-    this.counts.set(key, count + 1);
-    return { success: true };
-  }
-  reset() {
-    this.counts.clear();
-  }
-}
 
 function appWith(limiter: RateLimiter, onRefused?: () => Promise<void>) {
   const app = new Hono();
@@ -41,7 +27,7 @@ function appWith(limiter: RateLimiter, onRefused?: () => Promise<void>) {
 
 describe("enforceRateLimit", () => {
   it("lets the limit through, refuses the next with rate_limited and Retry-After, and counts keys apart", async () => {
-    const limiter = new CountingLimiter(3);
+    const limiter = new MemoryRateLimiter(3);
     const app = appWith(limiter);
     const from = (address: string) => app.request("/", { headers: { "CF-Connecting-IP": address } });
     for (let attempt = 0; attempt < 3; attempt++) expect((await from("192.0.2.1")).status).toBe(200);
@@ -50,13 +36,13 @@ describe("enforceRateLimit", () => {
     expect(refused.headers.get("Retry-After")).toBe("10");
     expect(await refused.json()).toMatchObject({ code: "rate_limited", retryAfterSeconds: 10 });
     expect((await from("192.0.2.2")).status).toBe(200);
-    limiter.reset();
+    limiter.nextWindow();
     expect((await from("192.0.2.1")).status).toBe(200);
   });
 
   it("runs onRefused for refusals only, and still refuses when it fails", async () => {
     let notices = 0;
-    const app = appWith(new CountingLimiter(1), async () => {
+    const app = appWith(new MemoryRateLimiter(1), async () => {
       notices++;
       throw new Error("audit log down");
     });
