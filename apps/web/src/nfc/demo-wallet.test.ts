@@ -50,6 +50,23 @@ describe("demo mode's wallet of virtual cards", () => {
     expect(equalBytes((await payloadOf(wallet, copy.id))!, records[0]!.payload)).toBe(true);
   });
 
+  it("clones onto a chip that fakes the serial: same memory, same serial, a card of its own in the wallet", async () => {
+    const wallet = new DemoWallet();
+    const card = wallet.addBlankCard();
+    await wallet.transportFor(card.id).write(records);
+    const copy = wallet.cloneCard(card.id, { sameSerial: true });
+    expect(copy).toMatchObject({ serialNumber: card.serialNumber, copyOf: card.number, sameSerial: true });
+    expect(copy.id).not.toBe(card.id);
+    expect((await wallet.transportFor(copy.id).read()).uid).toEqual(
+      (await wallet.transportFor(card.id).read()).uid,
+    );
+    // The two are separate chips: writing one leaves the other as it was, across a reload too.
+    await wallet.transportFor(copy.id).write(cardRecords(new Uint8Array([1, 2, 3])));
+    const reloaded = new DemoWallet();
+    expect(equalBytes((await payloadOf(reloaded, card.id))!, records[0]!.payload)).toBe(true);
+    expect(equalBytes((await payloadOf(reloaded, copy.id))!, new Uint8Array([1, 2, 3]))).toBe(true);
+  });
+
   it("hands a card to whoever waits for one, and to nobody otherwise", async () => {
     const wallet = new DemoWallet();
     const card = wallet.addBlankCard();

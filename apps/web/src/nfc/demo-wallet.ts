@@ -19,6 +19,8 @@ export interface DemoCardView {
   number: number;
   /** The number of the card this one was cloned from. */
   copyOf: number | null;
+  /** A clone onto a chip that fakes the original's serial number (a "magic" chip). */
+  sameSerial: boolean;
   model: NtagModel;
   serialNumber: string;
 }
@@ -27,6 +29,7 @@ interface StoredCard {
   id: string;
   number: number;
   copyOf: number | null;
+  sameSerial?: boolean;
   model: NtagModel;
   uid: string;
   memory: string;
@@ -67,6 +70,7 @@ function view(card: StoredCard): DemoCardView {
     id: card.id,
     number: card.number,
     copyOf: card.copyOf,
+    sameSerial: card.sameSerial === true,
     model: card.model,
     serialNumber: card.uid.match(/../g)?.join(":") ?? card.uid,
   };
@@ -116,13 +120,16 @@ export class DemoWallet implements CardPresenter {
     storage()?.setItem(DEMO_WALLET_STORAGE_KEY, JSON.stringify(this.#stored));
   }
 
-  #add(card: VirtualNtag, copyOf: number | null): DemoCardView {
+  #add(card: VirtualNtag, copyOf: number | null, sameSerial = false): DemoCardView {
     if (this.#stored.cards.length >= MAX_CARDS)
       throw new Error(`the demo wallet holds at most ${MAX_CARDS} cards`);
+    const number = this.#stored.nextNumber;
     const stored: StoredCard = {
-      id: toHex(card.uid),
-      number: this.#stored.nextNumber,
+      // A chip's serial names it, except a second chip with the same serial, which its number tells apart.
+      id: sameSerial ? `${toHex(card.uid)}-${number}` : toHex(card.uid),
+      number,
       copyOf,
+      ...(sameSerial ? { sameSerial } : {}),
       model: card.model,
       uid: toHex(card.uid),
       memory: toHex(card.snapshot().memory),
@@ -138,11 +145,19 @@ export class DemoWallet implements CardPresenter {
     return this.#add(new VirtualNtag({ model }), null);
   }
 
-  /** The clone attack: the card's memory copied byte for byte onto a new chip (another UID). */
-  cloneCard(id: string): DemoCardView {
+  /**
+   * The clone attack: the card's memory copied byte for byte onto a new chip — one with a UID of its own
+   * (every signature on the copy then fails), or with `sameSerial` one that fakes the original's UID, so the
+   * copy reads as the card itself until its counter gives it away.
+   */
+  cloneCard(id: string, { sameSerial = false }: { sameSerial?: boolean } = {}): DemoCardView {
     const source = this.#card(id);
     const original = this.#stored.cards.find((card) => card.id === id);
-    return this.#add(source.cloneTo(), original?.number ?? null);
+    return this.#add(
+      source.cloneTo(sameSerial ? source.uid : undefined),
+      original?.number ?? null,
+      sameSerial,
+    );
   }
 
   removeCard(id: string): void {

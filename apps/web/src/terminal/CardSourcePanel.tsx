@@ -1,6 +1,7 @@
 // Where cards come from: the phone's NFC radio, or, where the browser has none, demo mode's virtual cards —
-// pick one to tap, tear the next write on purpose, clone one to see the clone caught.
-import { Copy, CreditCard, Nfc, Plus, Scissors, Trash2 } from "lucide-react";
+// pick one to tap, tear the next write on purpose, clone one (onto a chip of its own, or one faking its serial)
+// to see the copy caught.
+import { Copy, CopyPlus, CreditCard, Nfc, Plus, Scissors, Trash2 } from "lucide-react";
 import { useSyncExternalStore } from "react";
 import { useT } from "../i18n/index.ts";
 import type { CardPresenter } from "../nfc/card-presenter.ts";
@@ -18,7 +19,10 @@ export function DemoWalletPanel({ wallet, tapLabel }: { wallet: DemoWallet; tapL
           const name =
             card.copyOf === null
               ? t("demo.card", { number: card.number })
-              : t("demo.cardCopy", { number: card.number, of: card.copyOf });
+              : t(card.sameSerial ? "demo.cardCopySameSerial" : "demo.cardCopy", {
+                  number: card.number,
+                  of: card.copyOf,
+                });
           return (
             <li key={card.id} className="demo-card" data-card-id={card.id}>
               <button
@@ -40,6 +44,15 @@ export function DemoWalletPanel({ wallet, tapLabel }: { wallet: DemoWallet; tapL
                 onClick={() => wallet.cloneCard(card.id)}
               >
                 <Copy aria-hidden="true" size={20} />
+              </button>
+              <button
+                type="button"
+                className="icon-button"
+                title={t("demo.cloneSameSerial")}
+                aria-label={`${t("demo.cloneSameSerial")}: ${name}`}
+                onClick={() => wallet.cloneCard(card.id, { sameSerial: true })}
+              >
+                <CopyPlus aria-hidden="true" size={20} />
               </button>
               <button
                 type="button"

@@ -1,7 +1,7 @@
 // Message keys for the codes the engine and the protocol return: every refusal, verdict, card status and
 // operation has words in each catalog, and a code without them is a type error here.
 import { type CardStatus, type CardVerdictKind, type Operation, REFUSAL_CODES } from "@tessera/protocol";
-import { ENGINE_REFUSAL_CODES, type TapRefusalCode } from "@tessera/terminal-engine";
+import { ENGINE_REFUSAL_CODES, type Settlement, type TapRefusalCode } from "@tessera/terminal-engine";
 import type { MessageKey } from "../i18n/index.ts";
 
 const REFUSAL_CODE_SET: ReadonlySet<string> = new Set([...REFUSAL_CODES, ...ENGINE_REFUSAL_CODES]);
@@ -33,5 +33,11 @@ export function operationKey(op: Operation): MessageKey {
 
 export function doneKey(op: Operation): MessageKey {
   const key: `terminal.done.${Operation}` = `terminal.done.${op}`;
+  return key;
+}
+
+/** What a read said of an earlier tap of the card whose write had not been confirmed. */
+export function settledKey(outcome: Settlement["outcome"]): MessageKey {
+  const key: `terminal.result.settled.${Settlement["outcome"]}` = `terminal.result.settled.${outcome}`;
   return key;
 }

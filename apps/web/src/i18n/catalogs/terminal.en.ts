@@ -86,6 +86,26 @@ export const terminalEn = {
   "terminal.result.uncertainHint":
     "The card was taken away before the write was confirmed. Hold it to the reader once more to settle it — do not charge again.",
 
+  "terminal.result.settled.confirmed": "The earlier tap of this card that was not confirmed did go through.",
+  "terminal.result.settled.void":
+    "The earlier tap of this card that was not confirmed did not go through: nothing was taken or added for it.",
+  "terminal.result.settled.undetermined":
+    "The earlier tap of this card that was not confirmed is left for the backend to settle.",
+  "terminal.recheck.action": "Hold the card again",
+  "terminal.recheck.prompt": "Hold the same card to the reader",
+  "terminal.recheck.confirmed": "It went through",
+  "terminal.recheck.confirmedHint": "The card has the earlier tap: it is done, there is nothing more to do.",
+  "terminal.recheck.void": "It did not go through",
+  "terminal.recheck.voidHint":
+    "The card never got the earlier tap: nothing was taken or added for it. Do it again if it is still wanted.",
+  "terminal.recheck.undetermined": "The card was used since",
+  "terminal.recheck.undeterminedHint":
+    "The card can no longer tell whether the earlier tap went through; the backend settles it. Do not do it again.",
+  "terminal.recheck.nothing": "Nothing to settle on this card",
+  "terminal.recheck.nothingHint": "This card has no unconfirmed tap on this terminal. Is it the same card?",
+  "terminal.recheck.unread": "The card could not be read",
+  "terminal.recheck.unreadHint": "Hold it still and try again; the earlier tap stays to be settled.",
+
   "terminal.refusal.card_not_valid": "This card did not pass the checks and cannot be used.",
   "terminal.refusal.card_blocked": "This card is blocked.",
   "terminal.refusal.not_activated": "This card is not activated yet. Issue it at a card station.",
@@ -196,6 +216,8 @@ export const terminalEn = {
   "demo.cardCopy": "Card {number} (copy of {of})",
   "demo.tap": "Tap",
   "demo.clone": "Clone",
+  "demo.cloneSameSerial": "Clone onto a chip that fakes its serial",
+  "demo.cardCopySameSerial": "Card {number} (copy of {of}, same serial)",
   "demo.remove": "Remove",
   "demo.newCard": "New blank card",
   "demo.tear": "Tear the next write",

@@ -88,6 +88,28 @@ export const terminalId: Readonly<Record<keyof typeof terminalEn, string>> = {
   "terminal.result.uncertainHint":
     "Kartu diangkat sebelum penulisan terkonfirmasi. Tempelkan sekali lagi untuk menyelesaikannya — jangan tagih ulang.",
 
+  "terminal.result.settled.confirmed":
+    "Tap sebelumnya pada kartu ini yang belum terkonfirmasi ternyata berhasil.",
+  "terminal.result.settled.void":
+    "Tap sebelumnya pada kartu ini yang belum terkonfirmasi tidak berhasil: tidak ada saldo yang terpotong atau ditambahkan untuknya.",
+  "terminal.result.settled.undetermined":
+    "Tap sebelumnya pada kartu ini yang belum terkonfirmasi akan diselesaikan oleh server.",
+  "terminal.recheck.action": "Tempelkan kartu lagi",
+  "terminal.recheck.prompt": "Tempelkan kartu yang sama ke pembaca",
+  "terminal.recheck.confirmed": "Sudah berhasil",
+  "terminal.recheck.confirmedHint": "Kartu sudah mencatat tap sebelumnya: selesai, tidak perlu apa-apa lagi.",
+  "terminal.recheck.void": "Tidak berhasil",
+  "terminal.recheck.voidHint":
+    "Kartu tidak pernah menerima tap sebelumnya: tidak ada saldo yang terpotong atau ditambahkan. Ulangi bila masih diperlukan.",
+  "terminal.recheck.undetermined": "Kartu sudah dipakai lagi sejak itu",
+  "terminal.recheck.undeterminedHint":
+    "Dari kartu tidak bisa lagi dipastikan apakah tap sebelumnya berhasil; server yang menyelesaikannya. Jangan diulangi.",
+  "terminal.recheck.nothing": "Tidak ada yang perlu diselesaikan di kartu ini",
+  "terminal.recheck.nothingHint":
+    "Kartu ini tidak punya tap yang belum terkonfirmasi di terminal ini. Apakah ini kartu yang sama?",
+  "terminal.recheck.unread": "Kartu tidak terbaca",
+  "terminal.recheck.unreadHint": "Tahan kartu dan coba lagi; tap sebelumnya tetap menunggu diselesaikan.",
+
   "terminal.refusal.card_not_valid": "Kartu ini tidak lolos pemeriksaan dan tidak dapat dipakai.",
   "terminal.refusal.card_blocked": "Kartu ini diblokir.",
   "terminal.refusal.not_activated": "Kartu ini belum diaktifkan. Terbitkan di stasiun kartu.",
@@ -199,6 +221,8 @@ export const terminalId: Readonly<Record<keyof typeof terminalEn, string>> = {
   "demo.cardCopy": "Kartu {number} (salinan {of})",
   "demo.tap": "Tempel",
   "demo.clone": "Salin",
+  "demo.cloneSameSerial": "Salin ke chip yang memalsukan nomor serinya",
+  "demo.cardCopySameSerial": "Kartu {number} (salinan {of}, nomor seri sama)",
   "demo.remove": "Buang",
   "demo.newCard": "Kartu kosong baru",
   "demo.tear": "Putuskan penulisan berikutnya",
