@@ -21,20 +21,34 @@ export function registerServiceWorker(scriptUrl = "/sw.js"): void {
   }
 
   const workbox = new Workbox(scriptUrl);
+  // What to do once the kiosk is idle: let the waiting version take over, or reload into it once it has. A
+  // reload wins: the page it loads finds any version still waiting by itself.
+  let pending: { kind: "activate" | "reload"; run: () => void } | undefined;
   let idlePoll: ReturnType<typeof setInterval> | undefined;
-
-  workbox.addEventListener("waiting", () => {
-    if (idlePoll) return;
-    idlePoll = setInterval(() => {
-      if (!idleGate.isIdle(Date.now())) return;
+  const whenIdle = (kind: "activate" | "reload", run: () => void) => {
+    if (pending?.kind !== "reload") pending = { kind, run };
+    const due = () => {
+      if (!idleGate.isIdle(Date.now())) return false;
       clearInterval(idlePoll);
-      workbox.messageSkipWaiting();
-    }, IDLE_POLL_MS);
-  });
+      idlePoll = undefined;
+      const action = pending;
+      pending = undefined;
+      action?.run();
+      return true;
+    };
+    if (!due() && idlePoll === undefined) idlePoll = setInterval(due, IDLE_POLL_MS);
+  };
 
-  workbox.addEventListener("controlling", (event) => {
-    // Only a replaced worker means new code; the very first install (clientsClaim) needs no reload.
-    if (event.isUpdate) window.location.reload();
+  // Workbox tells an update this page's own registration found from one found later or by another tab
+  // ("external"); either way the waiting version is the next one, and waits for this kiosk to be idle.
+  workbox.addEventListener("waiting", () => whenIdle("activate", () => workbox.messageSkipWaiting()));
+
+  // A worker taking over from another means new code: reload into it, when idle (another tab may have let it
+  // take over mid-tap). The very first one (clientsClaim on the first install) serves this same code.
+  let controlled = navigator.serviceWorker.controller !== null;
+  workbox.addEventListener("controlling", () => {
+    if (controlled) whenIdle("reload", () => window.location.reload());
+    controlled = true;
   });
 
   workbox.register().catch((error: unknown) => {

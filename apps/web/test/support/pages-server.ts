@@ -88,6 +88,11 @@ async function isFile(path: string): Promise<boolean> {
 
 export interface PagesServer {
   origin: string;
+  /**
+   * Serves `body` at `pathname` instead of the built file (with the same headers), or the file again when
+   * `body` is undefined: a new deployment of one file, such as a new service worker.
+   */
+  override(pathname: string, body: string | undefined): void;
   close(): Promise<void>;
 }
 
@@ -95,6 +100,7 @@ export async function startPagesServer(root: string): Promise<PagesServer> {
   const headerRules = parseHeadersFile(await readOptional(join(root, "_headers")));
   const redirectRules = parseRedirectsFile(await readOptional(join(root, "_redirects")));
   const hasNotFoundPage = await isFile(join(root, "404.html"));
+  const overrides = new Map<string, string>();
 
   /** Maps a URL path to a file under root, the way Pages matches assets. */
   async function findAsset(pathname: string): Promise<string | undefined> {
@@ -138,6 +144,14 @@ export async function startPagesServer(root: string): Promise<PagesServer> {
       return;
     }
 
+    const replaced = overrides.get(pathname);
+    if (replaced !== undefined) {
+      headers.set("content-type", CONTENT_TYPES[extname(pathname)] ?? "application/octet-stream");
+      response.writeHead(200, Object.fromEntries(headers));
+      response.end(request.method === "HEAD" ? undefined : replaced);
+      return;
+    }
+
     let status = 200;
     let file = await findAsset(pathname);
     if (!file) {
@@ -160,6 +174,10 @@ export async function startPagesServer(root: string): Promise<PagesServer> {
   const { port } = server.address() as AddressInfo;
   return {
     origin: `http://127.0.0.1:${port}`,
+    override(pathname, body) {
+      if (body === undefined) overrides.delete(pathname);
+      else overrides.set(pathname, body);
+    },
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();

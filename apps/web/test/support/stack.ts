@@ -11,7 +11,7 @@ import type { BrowserContext } from "playwright-core";
 import { startStack } from "../../../../scripts/lib/local-stack.mjs";
 import { DEFAULT_WORKER_URLS, type WorkerName } from "../../src/config/worker-urls.ts";
 import { requireBuild } from "./dist.ts";
-import { startPagesServer } from "./pages-server.ts";
+import { type PagesServer, startPagesServer } from "./pages-server.ts";
 
 export interface E2EStack {
   /** The stack's real base URLs, for calls made from the test itself (seeding, ledger checks). */
@@ -20,6 +20,8 @@ export interface E2EStack {
   adminToken: string;
   /** Where the app is served: a `localhost` origin, since passkeys cannot be used on an IP address. */
   webUrl: string;
+  /** The static server behind `webUrl` (to publish a new version of a file). */
+  pages: PagesServer;
   /**
    * Routes the app's built-in Worker URLs to this stack for every page of `context`. Call once per context;
    * `context.setOffline(true)` still cuts the pages off.
@@ -83,6 +85,7 @@ export async function startE2EStack(): Promise<E2EStack> {
     urls: stack.urls,
     adminToken: stack.adminToken,
     webUrl,
+    pages,
     async connect(context) {
       // The Workers check a DPoP proof against the URL they see, which they take from the Host header, so the
       // built-in host must stay there: a proof for http://localhost:8782/v1/grants then holds on this stack's
