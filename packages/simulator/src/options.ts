@@ -40,14 +40,14 @@ export interface SimulationOptions {
   offline: Record<string, OfflineWindow[]>;
   /** Each terminal's clock runs ahead of the backend's by a random amount up to this many seconds. */
   clockSkewSeconds: number;
-  /** Torn card writes (half of them with a garbled page). */
+  /** Torn card writes (to the write's three parts in turn, clean cuts and garbled pages; tear-plan.ts). */
   tears: number;
   /** Upload answers lost on the way back (the server stored the batch), so the terminal retries. */
   lostUploads: number;
   attacks: AttackCounts;
   /** Online terminals upload and sync this often, in taps (0: ten times over the run). */
   syncEvery: number;
-  /** Taps in flight at once, at different terminals on different cards (0: half the fleet, at most 32). */
+  /** Taps in flight at once, each waiting only for earlier taps at its terminal or on its card (0: half the fleet, at most 32). */
   concurrency: number;
 }
 
@@ -102,8 +102,9 @@ Fleet and traffic
   --cards N                cards issued and topped up at stations first (default ${DEFAULT_OPTIONS.cards})
   --taps N                 taps after that, at random terminals and cards (default ${DEFAULT_OPTIONS.taps})
   --sync-every N           online terminals upload and sync every N taps (default: 10 times per run)
-  --concurrency N          taps in flight at once, each at its own terminal on its own card; the
-                           outcome is the same as one at a time (default: half the fleet, at most 32)
+  --concurrency N          taps in flight at once; a tap waits only for earlier taps at its terminal or
+                           on its card, so the outcome is that of one at a time (default: half the
+                           fleet, at most 32)
 
 Offline and clocks
   --offline-share F        share of POS and gates offline once, for a random window (default ${DEFAULT_OPTIONS.offlineShare})
@@ -113,7 +114,8 @@ Offline and clocks
   --clock-skew S           each terminal's clock runs up to S seconds ahead (default ${DEFAULT_OPTIONS.clockSkewSeconds})
 
 Faults and attacks (counts)
-  --tears N                torn card writes, half clean cuts, half garbled pages (default ${DEFAULT_OPTIONS.tears})
+  --tears N                torn card writes, to the NDEF framing, the first and the second slot in turn,
+                           three clean cuts then three garbled pages (default ${DEFAULT_OPTIONS.tears})
   --lost-uploads N         upload answers lost after the server stored them (default ${DEFAULT_OPTIONS.lostUploads})
 ${Object.entries(ATTACK_FLAGS)
   .map(([flag, key]) => `  ${flag.padEnd(25)}(default ${DEFAULT_OPTIONS.attacks[key]})`)

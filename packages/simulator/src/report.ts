@@ -1,4 +1,5 @@
 /** The simulation's report: what a run did, whether value is conserved, which attacks were caught where. */
+import type { RestoreSettlement, TearOutcome } from "./card-book.ts";
 import type { SimulationOptions } from "./options.ts";
 
 export type DetectedAt = "terminal" | "reconciliation";
@@ -28,7 +29,11 @@ export interface FaultOutcome {
 }
 
 export interface Conservation {
-  /** Card, ledger and the simulation's own book agree on every card no attack touched. */
+  /**
+   * Card, ledger and the simulation's own book agree on every card no attack touched, no card is left
+   * reading as nothing or one state back, every write a tear undid is in a `tear_recovery` flag, every tear
+   * outcome is explained and every outbox is empty.
+   */
   ok: boolean;
   /** Sum of balances on the genuine virtual cards, as any reader verifies them. */
   cards: number;
@@ -47,7 +52,39 @@ export interface Conservation {
   checkedCards: number;
   /** Cards an attack wrote to: their value is reported under `attacks`, not summed here. */
   attackedCards: number;
-  mismatches: { cardId: string; card: number | null; ledger: number | null; expected: number }[];
+  /** Compared cards a station restored from the ledger after a tear left them reading as nothing. */
+  restoredCards: number;
+  /** Writes that garbled tears undid on compared cards, and how many of them a `tear_recovery` flag names. */
+  undoneWrites: number;
+  undoneWritesFlagged: number;
+  mismatches: {
+    cardId: string;
+    card: number | null;
+    ledger: number | null;
+    expected: number;
+    /** Why the card is not accounted for beyond its balances, when that is the reason. */
+    notes?: string[];
+  }[];
+}
+
+/** What the torn writes did and how each was settled. */
+export interface TearReport {
+  /** Tears scheduled (a tear on a tap that is refused before writing never happens). */
+  injected: number;
+  /** Taps whose write the terminal could not confirm. */
+  unconfirmed: number;
+  /** By what the chip showed when read again: the new state, the old one, the one before, nothing. */
+  outcomes: Record<TearOutcome, number>;
+  /** Cards that read as nothing, restored at a station from the reconciled ledger. */
+  restoredAtStations: number;
+  /** The torn write of each restored card: applied if the ledger followed it, void if it stopped before. */
+  settledAtRestore: Record<RestoreSettlement, number>;
+  /** Restores sent as the kiosk sends them (no authorisation) that the engine refused as `online_only`. */
+  restoresRefusedWithoutAuthorisation: number;
+  /** Restores that wrote nothing even so. */
+  restoresFailed: number;
+  /** Cards a tear left one state back, written once more at the end so reconciliation could settle them. */
+  nextVisits: number;
 }
 
 export interface SimulationReport {
@@ -64,6 +101,24 @@ export interface SimulationReport {
     inEngineTapsSeconds: number;
     meanEngineTapMs: number;
     inSyncSeconds: number;
+    /** The part of the tap phase spent in upload and sync rounds (no tap runs meanwhile). */
+    roundsInTapPhaseSeconds: number;
+    /**
+     * Wall seconds per phase: policy and station enrolment, issuance (the tills and gates enrol meanwhile),
+     * waiting for the last of them, the traffic, bringing everyone home (restores included), the verdicts.
+     */
+    phases: {
+      setup: number;
+      issue: number;
+      waitForFleet: number;
+      taps: number;
+      home: number;
+      verdicts: number;
+    };
+    /** Terminal-seconds of the rounds by part: uploads, grant refreshes, policy/catalog/deny-list syncs. */
+    roundsByPart: { uploadSeconds: number; grantSeconds: number; documentsSeconds: number };
+    /** The terminals' backend calls by route (ids left out): how many, and the mean wait for an answer. */
+    calls: { route: string; count: number; meanMs: number }[];
   };
   policyVersion: number;
   taps: {
@@ -76,6 +131,7 @@ export interface SimulationReport {
   };
   events: { uploaded: number; leftInOutboxes: number; lostAnswers: number; failedUploads: number };
   conservation: Conservation;
+  tears: TearReport;
   attacks: AttackOutcome[];
   faults: FaultOutcome[];
   flags: Record<string, number>;
@@ -85,11 +141,20 @@ const pad = (text: string | number, width: number) => String(text).padStart(widt
 
 /** The human summary printed at the end of a run. */
 export function formatSummary(report: SimulationReport): string {
-  const { taps, conservation: c, events } = report;
+  const { taps, conservation: c, events, tears: t } = report;
   const terminals = report.options.terminals;
   const lines = [
     `Tessera fleet simulation, seed ${report.seed}: ${terminals.station} stations, ${terminals.pos} POS, ${terminals.gate} gates, ${report.options.cards} cards`,
-    `  ${report.durationSeconds.toFixed(1)} s in all; tap phase ${report.time.tapPhaseSeconds.toFixed(1)} s, ${report.msPerTap.toFixed(2)} ms per tap (engine tap ${report.time.meanEngineTapMs.toFixed(2)} ms on average, upload and sync rounds ${report.time.inSyncSeconds.toFixed(1)} s); policy version ${report.policyVersion}`,
+    `  ${report.durationSeconds.toFixed(1)} s in all; tap phase ${report.time.tapPhaseSeconds.toFixed(1)} s, ${report.msPerTap.toFixed(2)} ms per tap (engine tap ${report.time.meanEngineTapMs.toFixed(2)} ms on average, upload and sync rounds ${report.time.inSyncSeconds.toFixed(1)} s, ${report.time.roundsInTapPhaseSeconds.toFixed(1)} s of them in the tap phase); policy version ${report.policyVersion}`,
+    `  phases: ${Object.entries(report.time.phases)
+      .map(([phase, seconds]) => `${phase} ${seconds.toFixed(1)} s`)
+      .join(
+        ", ",
+      )}; rounds by part (terminal-seconds): upload ${report.time.roundsByPart.uploadSeconds.toFixed(1)}, grant ${report.time.roundsByPart.grantSeconds.toFixed(1)}, policy/catalog/deny list ${report.time.roundsByPart.documentsSeconds.toFixed(1)}`,
+    `  backend calls: ${report.time.calls
+      .slice(0, 6)
+      .map((c) => `${c.route} ${c.count} × ${c.meanMs.toFixed(0)} ms`)
+      .join(", ")}`,
     "",
     `Taps      attempted ${taps.attempted}, approved ${taps.approved}, uncertain ${taps.uncertain}, refused ${taps.refused}`,
     ...Object.entries(taps.byOperation).map(
@@ -102,10 +167,14 @@ export function formatSummary(report: SimulationReport): string {
     `Events    uploaded ${events.uploaded}, left in outboxes ${events.leftInOutboxes}, answers lost on the way back ${events.lostAnswers}, failed uploads retried ${events.failedUploads}`,
     "",
     `Conservation ${c.ok ? "OK" : "BROKEN"}: cards ${c.cards}, ledger ${c.ledger}, expected ${c.expected} (top-ups ${c.topups} − debits ${c.debits} + ${c.recoveredByTears} given back by tears)`,
-    `  ${c.checkedCards} cards compared one by one; ${c.attackedCards} cards written by attacks reported below`,
+    `  ${c.checkedCards} cards compared one by one (${c.restoredCards} of them restored at a station after a tear); ${c.attackedCards} cards written by attacks reported below`,
+    `  ${c.undoneWrites} writes undone by tears, ${c.undoneWritesFlagged} of them in a tear_recovery flag`,
     ...c.mismatches
       .slice(0, 10)
-      .map((m) => `  mismatch ${m.cardId}: card ${m.card}, ledger ${m.ledger}, expected ${m.expected}`),
+      .map(
+        (m) =>
+          `  mismatch ${m.cardId}: card ${m.card}, ledger ${m.ledger}, expected ${m.expected}${m.notes ? ` (${m.notes.join("; ")})` : ""}`,
+      ),
     "",
     "Attacks",
     ...report.attacks.map(
@@ -114,6 +183,7 @@ export function formatSummary(report: SimulationReport): string {
     ),
     "Faults",
     ...report.faults.map((f) => `  ${f.kind.padEnd(24)} injected ${f.injected}: ${f.outcome}`),
+    `Tears     restored at stations ${t.restoredAtStations} (torn write applied ${t.settledAtRestore.applied}, void ${t.settledAtRestore.void}, neither ${t.settledAtRestore.neither}; refused without an authorisation first ${t.restoresRefusedWithoutAuthorisation}, failed ${t.restoresFailed}); cards written again at the end after a rollback ${t.nextVisits}`,
     "Flags raised by reconciliation",
     ...Object.entries(report.flags).map(([kind, n]) => `  ${kind.padEnd(24)}${pad(n, 7)}`),
     "",

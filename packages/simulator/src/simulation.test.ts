@@ -22,8 +22,21 @@ describe("the fleet simulator's default run", () => {
     expect(c.cards).toBe(c.expected);
     expect(c.ledger).toBe(c.expected);
     expect(c.expected).toBe(c.topups - c.debits + c.recoveredByTears);
+    expect(c.undoneWritesFlagged).toBe(c.undoneWrites);
     expect(c.ok).toBe(true);
     expect(report.events.leftInOutboxes).toBe(0);
+  });
+
+  it("settles every torn write: each unconfirmed tap explained, each card that read as nothing restored", () => {
+    const t = report.tears;
+    const { landed, lost, rolled_back, unreadable, unexplained } = t.outcomes;
+    expect(unexplained).toBe(0);
+    expect(landed + lost + rolled_back + unreadable).toBe(t.unconfirmed);
+    expect(t.restoredAtStations).toBe(unreadable);
+    // The ledger restored each from the state the torn write made or the one before it, never another.
+    expect(t.settledAtRestore.applied + t.settledAtRestore.void).toBe(t.restoredAtStations);
+    expect(t.settledAtRestore.neither).toBe(0);
+    expect(t.restoresFailed).toBe(0);
   });
 
   it("injects every attack of the default run and detects each one", () => {

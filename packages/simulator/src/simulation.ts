@@ -1,15 +1,19 @@
 /**
  * The fleet simulation: enrols terminals through the grants Worker, issues and tops up virtual cards at
  * stations, then runs seeded random traffic with offline windows, tears, lost upload answers and attacks,
- * brings every terminal home, and compares cards, the reconciled ledger and its own book.
+ * sends cards that a tear left reading as nothing to a station to be restored from the ledger, brings every
+ * terminal home, and compares cards, the reconciled ledger and its own book.
  *
  * Time is wall time (plus each terminal's skew): the Workers check DPoP proofs, grant windows and event
  * times against their own clocks, so a terminal's clock may only run far ahead while it is offline and
  * cannot upload (the expired-grant attack). Offline windows are stretches of the run, not of the day.
- * Taps run one at a time, in an order fixed by the seed, so a seed repeats the same run.
+ * Taps happen in an order fixed by the seed (many at once, but each terminal and each card sees its own in
+ * that order), so a seed repeats the same choices; only what hangs on wall time can differ between two runs
+ * (which of a revoked terminal's last writes its skewed clock dates after the revocation).
  */
 import "fake-indexeddb/auto";
 import {
+  type CardVerdict,
   cardImageFromRead,
   keysByVersion,
   type OperationRequest,
@@ -20,6 +24,14 @@ import {
 } from "@tessera/protocol";
 import { type Tear, VirtualCardTransport, VirtualNtag } from "@tessera/protocol/virtual-card";
 import type { Endpoints, TapResult } from "@tessera/terminal-engine";
+import {
+  bookedWrite,
+  CardBook,
+  chipStateOf,
+  type RestoreSettlement,
+  type TearOutcome,
+  valueMoved,
+} from "./card-book.ts";
 import { OperatorApi, type RaisedFlag } from "./operator.ts";
 import type { AttackCounts, OfflineWindow, SimulationOptions } from "./options.ts";
 import { chipUid, SeededRandom } from "./random.ts";
@@ -30,8 +42,11 @@ import type {
   DetectedAt,
   FaultOutcome,
   SimulationReport,
+  TearReport,
 } from "./report.ts";
-import { SimTerminal } from "./terminal.ts";
+import { TapWindow } from "./tap-window.ts";
+import { planTears } from "./tear-plan.ts";
+import { SimTerminal, type TerminalStats } from "./terminal.ts";
 
 export interface SimulationContext {
   urls: Endpoints;
@@ -44,15 +59,14 @@ interface SimCard {
   chip: VirtualNtag;
   transport: VirtualCardTransport;
   cardId: string;
-  /** Value this chip holds by the simulation's own book: its top-ups minus its debits. */
-  expected: number;
-  topups: number;
-  debits: number;
-  /** Value a torn write gave back by leaving the card at an older state (its last write undone). */
-  recovered: number;
-  inSession: boolean;
+  /** What the chip holds by the simulation's own book. */
+  book: CardBook;
   /** An attack wrote to it: it leaves the random traffic and the one-by-one comparison. */
   attacked: boolean;
+  /** Terminals that wrote it: its events are all home once each of them has uploaded everything. */
+  writers: Set<SimTerminal>;
+  /** Times a station restored it from the ledger after a tear left it reading as nothing. */
+  restores: number;
 }
 
 /** Raised limits so one grant covers a station issuing thousands of cards; per-transaction limits stay. */
@@ -61,24 +75,6 @@ const SIMULATION_CUMULATIVE_COUNT = 10_000_000;
 const LOCATION: Record<Role, string> = { pos: "canteen", station: "canteen", gate: "entrance" };
 const TRAFFIC_SHARE: Record<Role, number> = { pos: 0.7, gate: 0.2, station: 0.1 };
 const SYNC_CONCURRENCY = 8;
-
-/** Its own stream of garbage for one garbled page, drawn from the faults stream in run order. */
-function garbleSource(faults: SeededRandom): () => number {
-  const stream = faults.fork("garble");
-  return () => stream.next();
-}
-
-function signedAmount(request: OperationRequest): number {
-  switch (request.op) {
-    case "topup":
-      return request.amount;
-    case "debit":
-    case "checkout":
-      return -request.amount;
-    default:
-      return 0;
-  }
-}
 
 class Tally {
   attempted = 0;
@@ -150,13 +146,22 @@ export async function runSimulation(
   log(`published policy version ${policyVersion} (cumulative offline limits raised for the run)`);
 
   // ---- Fleet --------------------------------------------------------------------------------------
+  /** Wall time of each phase, seconds: each `lap` closes the phase that ran since the previous one. */
+  const phases = { setup: 0, issue: 0, waitForFleet: 0, taps: 0, home: 0, verdicts: 0 };
+  let lapAt = started;
+  const lap = (phase: keyof typeof phases) => {
+    const now = Date.now();
+    phases[phase] = (now - lapAt) / 1000;
+    lapAt = now;
+  };
   const fleet: SimTerminal[] = [];
   const byRole: Record<Role, SimTerminal[]> = { pos: [], gate: [], station: [] };
   const clocks = random.fork("clocks");
-  for (const role of ["station", "pos", "gate"] as const) {
+  const enrol = async (role: Role) => {
     for (let i = 0; i < options.terminals[role]; i++) {
-      // Ahead only: a grant's nbf is its issue time with no allowance, so a terminal running behind the
-      // backend cannot use a fresh grant until its clock catches up (docs/simulation.md).
+      // Ahead only: readers judge a revoked terminal's writes by the time the writer itself signed, so the
+      // first writes of a revoked terminal running behind would be dated before its revocation and pass
+      // (docs/simulation.md, "Findings"); the revoked-terminal attack is about writes after it.
       const skew = clocks.next() * options.clockSkewSeconds;
       const terminal = await SimTerminal.open(`${role}-${i}`, role, skew, context.urls);
       await terminal.enrol(await operator.enrolmentCode(role, `Simulated ${role} ${i}`, LOCATION[role]));
@@ -164,22 +169,39 @@ export async function runSimulation(
       byRole[role].push(terminal);
     }
     if (options.terminals[role] > 0) log(`enrolled ${options.terminals[role]} ${role} terminals`);
-  }
-  const byName = new Map(fleet.map((t) => [t.name, t]));
+  };
+  await enrol("station");
+  // The tills and gates are set up while the stations issue the cards: the grants Worker enrols 30 terminals
+  // a minute per address, so a large fleet takes minutes to enrol, and nothing else waits for them.
+  const enrolTillsAndGates = (async () => {
+    await enrol("pos");
+    await enrol("gate");
+  })();
+  // Marked as handled here; awaited after the issuance, which is where a failure surfaces.
+  enrolTillsAndGates.catch(() => undefined);
   const certificateKeys = (await (
     await fetch(`${context.urls.grants}/.well-known/tessera-certificate-keys.json`)
   ).json()) as { keys: { kid: string; x: string }[] };
   const keys = await keysByVersion(certificateKeys, "certificate");
   /** What any reader with the backend's certificate keys sees on a chip (no deny list, no memory). */
-  const chipBalance = async (chip: VirtualNtag): Promise<number | null> => {
-    const verdict = await verifyCard(cardImageFromRead(chip.read()), {
+  const readChip = (chip: VirtualNtag): Promise<CardVerdict> =>
+    verifyCard(cardImageFromRead(chip.read()), {
       keys,
       policy: { readableLayouts: policy.layouts.readable, acceptedKeyVersions: policy.keys.acceptedVersions },
     });
-    return verdictState(verdict)?.balance ?? null;
+  const tears: Record<TearOutcome, number> = {
+    landed: 0,
+    lost: 0,
+    rolled_back: 0,
+    unreadable: 0,
+    unexplained: 0,
   };
+  const timing = { tapMs: 0, syncMs: 0 };
 
-  /** One tap through the engine, counted; an unconfirmed write is followed by a re-tap, as the screen asks. */
+  /**
+   * One tap through the engine, counted and booked. An unconfirmed write is followed by a second read at the
+   * same terminal, as the screen asks ("tap again"), and booked by what the chip then shows.
+   */
   const tap = async (
     terminal: SimTerminal,
     card: SimCard | null,
@@ -192,40 +214,22 @@ export async function runSimulation(
     timing.tapMs += performance.now() - began;
     tally.count(request, result);
     const genuine = card !== null && transport === card.transport && !card.attacked;
-    if (!genuine || !card) return result;
-    if (terminal.revoked && result.kind !== "refused") {
+    if (!genuine || !card || result.kind === "refused") return result;
+    if (terminal.revoked) {
       // Its writes after revocation are the attack: other terminals refuse the card from now on.
       card.attacked = true;
       return result;
     }
-    const delta = signedAmount(request);
-    let applied = result.kind === "done";
-    if (result.kind === "uncertain") {
-      await terminal.engine.readCard(transport);
-      // The chip is the truth of what the cardholder holds after a torn write: the new state, the old one,
-      // or (a garbled page in the slot being rewritten) the state before the old one, which also undoes the
-      // previous write; reconciliation settles that one as a tear recovery.
-      const onChip = await chipBalance(card.chip);
-      applied = delta !== 0 && onChip === card.expected + delta;
-      if (applied) tearOutcomes.landed++;
-      else if (onChip === card.expected || onChip === null) tearOutcomes.lost++;
-      else {
-        tearOutcomes.rolledBack++;
-        card.recovered += onChip - card.expected;
-        card.expected = onChip;
-      }
+    card.writers.add(terminal);
+    const write = bookedWrite(result.event, valueMoved(request, policy.sessions.entryFee, card.book));
+    if (result.kind === "done") {
+      card.book.applied(write, result.state);
+      return result;
     }
-    if (applied) {
-      card.expected += delta;
-      if (delta > 0) card.topups += delta;
-      else card.debits -= delta;
-      if (request.op === "checkin") card.inSession = true;
-      if (request.op === "checkout") card.inSession = false;
-    }
+    await terminal.engine.readCard(transport);
+    tears[card.book.unconfirmed(write, chipStateOf(await readChip(card.chip)))]++;
     return result;
   };
-  const tearOutcomes = { landed: 0, lost: 0, rolledBack: 0 };
-  const timing = { tapMs: 0, syncMs: 0 };
   const syncAll = async (terminals: SimTerminal[]) => {
     const began = performance.now();
     // A few at a time: every terminal of a large fleet at once would only queue up in the local Workers.
@@ -235,6 +239,7 @@ export async function runSimulation(
   };
 
   // ---- Cards: issued and topped up at stations, all online -----------------------------------------
+  lap("setup");
   const uids = random.fork("uids");
   const issuance = Array.from({ length: options.cards }, (_, i) => ({
     station: byRole.station[i % byRole.station.length]!,
@@ -257,13 +262,12 @@ export async function runSimulation(
           chip: job.chip,
           transport,
           cardId: result.cardId,
-          expected: 0,
-          topups: 0,
-          debits: 0,
-          recovered: 0,
-          inSession: false,
+          book: new CardBook(),
           attacked: false,
+          writers: new Set([station]),
+          restores: 0,
         };
+        card.book.applied(bookedWrite(result.event, 0), result.state);
         cards[i] = card;
         await tap(station, card, { op: "topup", amount: job.topup });
         if (++issued % issueEvery === 0) log(`issued and topped up ${issued}/${options.cards} cards`);
@@ -271,6 +275,10 @@ export async function runSimulation(
     }),
   );
   await syncAll(byRole.station);
+  lap("issue");
+  await enrolTillsAndGates;
+  lap("waitForFleet");
+  const byName = new Map(fleet.map((t) => [t.name, t]));
 
   // ---- The plan: offline windows, attacks, tears, lost answers ------------------------------------
   const taps = options.taps;
@@ -313,8 +321,8 @@ export async function runSimulation(
     const at = Math.floor(taps * (0.15 + (0.7 * (i + 0.5)) / Math.max(1, attackQueue.length)));
     attackAt.set(at, [...(attackAt.get(at) ?? []), kind]);
   }
-  const tearAt = new Set<number>();
-  while (tearAt.size < Math.min(options.tears, taps)) tearAt.add(faults.int(0, Math.max(0, taps - 1)));
+  const payloadBytes = cardImageFromRead(cards[0]!.chip.read()).payload?.length ?? 0;
+  const tearAt = planTears(options.tears, taps, payloadBytes, faults.fork("tears"));
   const lostAt = new Set<number>();
   const ticks = Math.floor(taps / syncEvery);
   while (lostAt.size < Math.min(options.lostUploads, ticks)) lostAt.add(faults.int(1, ticks) * syncEvery);
@@ -333,28 +341,106 @@ export async function runSimulation(
     }
     return chosen;
   };
-  const liveCards = () => cards.filter((card) => !card.attacked);
+  /** Cards the venue's traffic may bring: not an attack's, and not waiting at a station for a restore. */
+  const liveCards = () => cards.filter((card) => !card.attacked && !card.book.awaitingRestore);
   const station = () => {
     const online = byRole.station.filter((t) => t.network.online);
     return online.length > 0 ? plan.pick(online) : undefined;
   };
+  const recovery = {
+    restored: 0,
+    settled: { applied: 0, void: 0, neither: 0 } as Record<RestoreSettlement, number>,
+    refusedWithoutAuthorisation: 0,
+    failed: 0,
+    nextVisits: 0,
+  };
+
+  /**
+   * The cardholder brings a card that reads as nothing to a station, which restores it from the reconciled
+   * ledger as the kiosk's Restore does (docs/operations.md): once every terminal that wrote the card has
+   * uploaded, the station reads `GET /v1/cards/{id}/restore` and writes a reissue from it onto the card in
+   * hand. The book then settles the torn write by the state the ledger restored from.
+   */
+  const restoreAtStation = async (card: SimCard): Promise<boolean> => {
+    for (const writer of card.writers) if (!writer.network.online || writer.outboxDepth() > 0) return false;
+    const at = station();
+    if (!at) return false;
+    const ledger = await at.engine.cardLedger(card.cardId).catch(() => undefined);
+    // An open gap means events of the card may still be on their way: the operator waits (operations.md).
+    if (ledger?.complete !== true) return false;
+    const restore = {
+      cardId: card.cardId,
+      balance: ledger.balance,
+      counter: ledger.counter,
+      chain: ledger.chain,
+    };
+    let result = await tap(at, card, { op: "reissue", restore });
+    if (result.kind === "refused" && result.code === "online_only") {
+      // The kiosk sends the restore just so, and the engine refuses it: a reissue is online-only, but the
+      // engine fetches an online authorisation for top-ups only, and the backend issues none for a restore.
+      // The station's own online read of the ledger stands in for one here; the count is reported.
+      recovery.refusedWithoutAuthorisation++;
+      result = await tap(at, card, {
+        op: "reissue",
+        restore,
+        authorisationId: `ledger-read-${card.cardId}-${ledger.counter}`,
+      });
+    }
+    const wrote = result.kind !== "refused" && card.book.last?.eventId === result.event.id;
+    if (!wrote) {
+      recovery.failed++;
+      return false;
+    }
+    recovery.restored++;
+    card.restores++;
+    recovery.settled[card.book.restoredFrom(ledger.chain)]++;
+    return true;
+  };
+
+  /**
+   * A card a tear left one state back and nothing wrote since: until its next write the ledger still holds
+   * the undone write, since it learns of the rollback only from the card's own recovered state (ADR 0002).
+   * The cardholder's next visit writes it — a top-up at a station, or a small debit at a POS when the card is
+   * at its cap; a terminal that saw the newer state refuses the card as a rollback, so the visit moves on.
+   */
+  const nextVisit = async (card: SimCard): Promise<boolean> => {
+    const topup = Math.min(500, policy.balanceCap - card.book.expected);
+    const candidates: [SimTerminal, OperationRequest][] =
+      topup > 0
+        ? byRole.station.map((t) => [t, { op: "topup", amount: topup }])
+        : byRole.pos.filter((t) => !revoked.has(t)).map((t) => [t, { op: "debit", amount: 50 }]);
+    const first = plan.int(0, candidates.length - 1);
+    for (let k = 0; k < candidates.length; k++) {
+      const [terminal, request] = candidates[(first + k) % candidates.length]!;
+      if ((await tap(terminal, card, request)).kind !== "refused") {
+        recovery.nextVisits++;
+        return true;
+      }
+    }
+    return false;
+  };
+
   /** Tops a card up at an online station until it holds `amount` (attacks that need a rich card). */
   const ensureBalance = async (card: SimCard, amount: number) => {
-    for (let guard = 0; card.expected < amount && guard < 20; guard++) {
+    for (let guard = 0; card.book.expected < amount && guard < 20; guard++) {
       const at = station();
       if (!at) return;
-      const topup = Math.min(5_000, amount - card.expected, policy.balanceCap - card.expected);
+      const topup = Math.min(5_000, amount - card.book.expected, policy.balanceCap - card.book.expected);
       if (topup <= 0) return;
       await tap(at, card, { op: "topup", amount: topup });
     }
   };
   const victim = (minimum = 0): SimCard => {
     const live = liveCards();
-    const rich = live.filter((card) => card.expected >= minimum);
+    const rich = live.filter((card) => card.book.expected >= minimum);
     return plan.pick(rich.length > 0 ? rich : live);
   };
   const record = (kind: AttackKind, instance: AttackInstance) =>
     attackInstances.set(kind, [...(attackInstances.get(kind) ?? []), instance]);
+  /** Checks an attack leaves for the end, once every terminal is home with the newest deny list. */
+  const atHome: (() => Promise<void>)[] = [];
+  const describe = (result: TapResult) =>
+    result.kind === "refused" ? `refused (${refusalReason(result)})` : `accepted (${result.kind})`;
   const refusedHere = (result: TapResult, evidence: string[]) => {
     if (result.kind === "refused") evidence.push(`terminal refused: ${refusalReason(result)}`);
     return result.kind === "refused";
@@ -420,18 +506,31 @@ export async function runSimulation(
       await operator.revokeTerminal(r.terminalId, "fleet simulation: revoked while offline");
       r.revoked = true;
       // It does not know, and keeps selling offline: three debits on cards that then carry its writes.
-      for (let i = 0; i < 3; i++) await tap(r, victim(100), { op: "debit", amount: 100 });
+      const written: SimCard[] = [];
+      for (let i = 0; i < 3; i++) {
+        const card = victim(100);
+        if ((await tap(r, card, { op: "debit", amount: 100 })).kind !== "refused") written.push(card);
+      }
+      // Its customers come back once the venue's terminals hold the new deny list: one pays at another till.
+      let presented: TapResult | undefined;
+      const till = plan.pick(byRole.pos.filter((t) => !revoked.has(t)));
+      atHome.push(async () => {
+        const card = written[0];
+        if (card) presented = await tap(till, null, { op: "debit", amount: 50 }, card.transport);
+      });
       return (flags) => {
         const evidence: string[] = [];
-        const atTerminal = tally.refusedByReason["card_not_valid: revoked_terminal"] ?? 0;
-        if (atTerminal > 0)
-          evidence.push(`terminals refused ${atTerminal} taps on cards it wrote after revocation`);
+        const refused =
+          presented?.kind === "refused" &&
+          presented.code === "card_not_valid" &&
+          presented.verdict?.kind === "revoked_terminal";
+        if (presented)
+          evidence.push(`${till.name}, with the new deny list, ${describe(presented)} a card it wrote`);
         const flagged = flags.filter(
           (f) => f.kind === "revoked_terminal" && f.terminalIds.includes(r.terminalId),
         );
         if (flagged.length > 0) evidence.push(`reconciliation: ${flagged.length} revoked_terminal flags`);
-        const where: DetectedAt | null =
-          atTerminal > 0 ? "terminal" : flagged.length > 0 ? "reconciliation" : null;
+        const where: DetectedAt | null = refused ? "terminal" : flagged.length > 0 ? "reconciliation" : null;
         return { target: r.terminalId, detected: where !== null, where, evidence };
       };
     },
@@ -488,9 +587,9 @@ export async function runSimulation(
   };
   let lostInjected = 0;
   const tapPhase = Date.now();
+  const syncMsBeforeTaps = timing.syncMs;
   const progressEvery = Math.max(1, Math.floor(taps / 20));
-  let nextProgress = progressEvery;
-  /** Offline switches, attacks and upload rounds happen between taps, never while a batch is in flight. */
+  /** Offline switches, attacks and upload rounds happen between taps, with no tap in flight. */
   const boundary = (i: number) => offlineAt.has(i) || attackAt.has(i) || (i > 0 && i % syncEvery === 0);
   interface TapSpec {
     index: number;
@@ -499,20 +598,21 @@ export async function runSimulation(
     amount: number;
     tear: Tear | null;
   }
+  // What the seed picks from changes only at boundaries (attacks take cards, revocations terminals, stations
+  // give restored cards back), never with the outcome of a tap still in flight: draws do not depend on timing.
+  let live = liveCards();
+  const usable = (role: Role) => byRole[role].filter((t) => !revoked.has(t));
+  let terminalsByRole = { pos: usable("pos"), gate: usable("gate"), station: usable("station") };
   /** The next tap as the seed decides it; the gate's check-in or check-out is decided when it runs. */
   const draw = (index: number): TapSpec | undefined => {
     const role = pickRole();
     // A revoked terminal made its few writes when revoked; the traffic goes to terminals the venue still runs.
-    const terminal = traffic.pick(byRole[role].filter((t) => !revoked.has(t)));
-    const live = liveCards();
+    const terminal = traffic.pick(terminalsByRole[role]);
     if (live.length === 0) return undefined;
     const card = traffic.pick(live);
     const amount =
       role === "pos" ? traffic.int(1, 20) * 50 : role === "station" ? traffic.int(2, 10) * 500 : 0;
-    const tear: Tear | null = tearAt.has(index)
-      ? { atPage: faults.int(0, 120), model: index % 2 ? "cut" : "garble", random: garbleSource(faults) }
-      : null;
-    return { index, terminal, card, amount, tear };
+    return { index, terminal, card, amount, tear: tearAt.get(index) ?? null };
   };
   const perform = async ({ terminal, card, amount, tear }: TapSpec) => {
     const request: OperationRequest =
@@ -520,18 +620,22 @@ export async function runSimulation(
         ? { op: "debit", amount }
         : terminal.role === "station"
           ? { op: "topup", amount }
-          : card.inSession
+          : card.book.inSession
             ? { op: "checkout", amount: 0 }
             : { op: "checkin", zone: 1 };
     card.transport.nextTear = tear;
     await tap(terminal, card, request);
     card.transport.nextTear = null;
   };
+  /** Cards that read as nothing go to a station once their events are home (in card order: seeded). */
+  const restoreWaiting = async () => {
+    for (const card of cards) if (!card.attacked && card.book.awaitingRestore) await restoreAtStation(card);
+  };
 
-  let carried: TapSpec | undefined;
-  let i = 0;
-  while (i < taps) {
-    if (!carried) {
+  const window = new TapWindow<SimTerminal, SimCard>(concurrency);
+  for (let i = 0; i < taps; i++) {
+    if (boundary(i)) {
+      await window.drain();
       for (const { terminal, online } of offlineAt.get(i) ?? []) {
         if (revoked.has(terminal)) continue;
         terminal.network.set(online);
@@ -547,37 +651,23 @@ export async function runSimulation(
           }
         }
         await syncAll(fleet.filter((t) => !revoked.has(t)));
+        await restoreWaiting();
       }
+      live = liveCards();
+      terminalsByRole = { pos: usable("pos"), gate: usable("gate"), station: usable("station") };
     }
-    // Taps at different terminals on different cards share nothing, so they run together; the batch ends
-    // where the seed's next tap reuses a terminal or a card, or at the next boundary. The outcome is the
-    // same as one tap at a time, only sooner.
-    const batch: TapSpec[] = [];
-    const busyTerminals = new Set<SimTerminal>();
-    const busyCards = new Set<SimCard>();
-    while (i < taps && batch.length < concurrency && (batch.length === 0 || !boundary(i))) {
-      const spec = carried ?? draw(i);
-      carried = undefined;
-      if (!spec) break;
-      if (busyTerminals.has(spec.terminal) || busyCards.has(spec.card)) {
-        carried = spec;
-        break;
-      }
-      batch.push(spec);
-      busyTerminals.add(spec.terminal);
-      busyCards.add(spec.card);
-      i++;
-    }
-    if (batch.length === 0) break;
-    await Promise.all(batch.map(perform));
-    if (i >= nextProgress) {
-      nextProgress += progressEvery;
+    const spec = draw(i);
+    if (!spec) break;
+    await window.submit(spec.terminal, spec.card, () => perform(spec));
+    if ((i + 1) % progressEvery === 0)
       log(
-        `taps ${i}/${taps}: approved ${tally.approved}, refused ${tally.refused}, uncertain ${tally.uncertain}, offline ${fleet.filter((t) => !t.network.online).length}/${fleet.length} terminals`,
+        `taps ${i + 1}/${taps} drawn: approved ${tally.approved}, refused ${tally.refused}, uncertain ${tally.uncertain}, offline ${fleet.filter((t) => !t.network.online).length}/${fleet.length} terminals`,
       );
-    }
   }
+  await window.drain();
   const tapSeconds = (Date.now() - tapPhase) / 1000;
+  const roundsInTapPhaseSeconds = (timing.syncMs - syncMsBeforeTaps) / 1000;
+  lap("taps");
 
   // ---- Home: every terminal online, every outbox emptied ---------------------------------------------
   log("bringing every terminal online and uploading");
@@ -585,16 +675,30 @@ export async function runSimulation(
     terminal.clock.jumpSeconds = 0;
     terminal.network.set(true);
   }
-  for (let round = 0; round < 5; round++) {
-    await syncAll(fleet);
-    if (fleet.every((t) => t.outboxDepth() === 0)) break;
-  }
+  const uploadEverything = async () => {
+    for (let round = 0; round < 5; round++) {
+      await syncAll(fleet);
+      if (fleet.every((t) => t.outboxDepth() === 0)) break;
+    }
+  };
+  await uploadEverything();
+  // With every event home, the cards still reading as nothing are restored, and the cards a tear left one
+  // state back get their next write; then those writes go home too.
+  const restoredBefore = recovery.restored;
+  await restoreWaiting();
+  let visited = 0;
+  for (const card of cards) if (!card.attacked && card.book.rolledBack && (await nextVisit(card))) visited++;
+  for (const check of atHome) await check();
+  if (visited > 0 || recovery.restored > restoredBefore || fleet.some((t) => t.outboxDepth() > 0))
+    await uploadEverything();
   const leftInOutboxes = fleet.reduce((sum, t) => sum + t.outboxDepth(), 0);
 
   // ---- Verdicts ---------------------------------------------------------------------------------------
+  lap("home");
   log("reading the ledger and the flags");
   const [ledger, flags] = await Promise.all([operator.cards(), operator.flags()]);
   const ledgerById = new Map(ledger.map((c) => [c.cardId, c.balance]));
+  const tearRecoveries = flags.filter((f) => f.kind === "tear_recovery");
   const conservation: Conservation = {
     ok: true,
     cards: 0,
@@ -605,33 +709,58 @@ export async function runSimulation(
     recoveredByTears: 0,
     checkedCards: 0,
     attackedCards: 0,
+    restoredCards: 0,
+    undoneWrites: 0,
+    undoneWritesFlagged: 0,
     mismatches: [],
   };
+  // Every chip read with the backend's keys, many at once: WebCrypto verifies on Node's thread pool.
+  const onChip = new Map<SimCard, number | null>();
+  for (let from = 0; from < cards.length; from += 64)
+    await Promise.all(
+      cards.slice(from, from + 64).map(async (card) => {
+        if (!card.attacked) onChip.set(card, verdictState(await readChip(card.chip))?.balance ?? null);
+      }),
+    );
   for (const card of cards) {
     if (card.attacked) {
       conservation.attackedCards++;
       continue;
     }
-    const onCard = await chipBalance(card.chip);
+    const { book } = card;
+    const onCard = onChip.get(card) ?? null;
     const inLedger = ledgerById.get(card.cardId) ?? null;
     conservation.checkedCards++;
     conservation.cards += onCard ?? 0;
     conservation.ledger += inLedger ?? 0;
-    conservation.expected += card.expected;
-    conservation.topups += card.topups;
-    conservation.debits += card.debits;
-    conservation.recoveredByTears += card.recovered;
-    if (onCard !== card.expected || inLedger !== card.expected)
+    conservation.expected += book.expected;
+    conservation.topups += book.topups;
+    conservation.debits += book.debits;
+    conservation.recoveredByTears += book.recovered;
+    if (card.restores > 0) conservation.restoredCards++;
+    const notes: string[] = [];
+    if (book.awaitingRestore) notes.push("reads as nothing and was not restored at a station");
+    if (book.rolledBack) notes.push("left one state back by a tear and not written since");
+    for (const undone of book.undone) {
+      conservation.undoneWrites++;
+      // Value a tear gave back is accounted for only if reconciliation reports the write it undid.
+      if (tearRecoveries.some((f) => f.cardId === card.cardId && f.eventIds.includes(undone.eventId)))
+        conservation.undoneWritesFlagged++;
+      else notes.push(`${undone.op} ${undone.eventId}, undone by a tear, is in no tear_recovery flag`);
+    }
+    if (onCard !== book.expected || inLedger !== book.expected || notes.length > 0)
       conservation.mismatches.push({
         cardId: card.cardId,
         card: onCard,
         ledger: inLedger,
-        expected: card.expected,
+        expected: book.expected,
+        ...(notes.length > 0 ? { notes } : {}),
       });
   }
-  conservation.ok = conservation.mismatches.length === 0 && leftInOutboxes === 0;
+  conservation.ok = conservation.mismatches.length === 0 && leftInOutboxes === 0 && tears.unexplained === 0;
 
   for (const [kind, check] of checks) record(kind, check(flags));
+  lap("verdicts");
   const attackOutcomes: AttackOutcome[] = [...attackInstances].map(([kind, instances]) => ({
     kind: ATTACK_NAMES[kind],
     injected: instances.length,
@@ -646,7 +775,7 @@ export async function runSimulation(
     {
       kind: "torn_write",
       injected: tearAt.size,
-      outcome: `${tally.uncertain} taps unconfirmed and re-read: ${tearOutcomes.landed} writes had landed, ${tearOutcomes.lost} had not, ${tearOutcomes.rolledBack} left the card one state further back (tears after the last page write complete normally)`,
+      outcome: `${tally.uncertain} taps unconfirmed and re-read: ${tears.landed} writes had landed, ${tears.lost} had not, ${tears.rolled_back} left the card one state further back, ${tears.unreadable} left it reading as nothing (restored at a station: ${recovery.restored}), ${tears.unexplained} unexplained; tears after the last page write complete normally`,
     },
     {
       kind: "lost_upload_answer",
@@ -679,6 +808,15 @@ export async function runSimulation(
       inEngineTapsSeconds: timing.tapMs / 1000,
       meanEngineTapMs: tally.attempted > 0 ? timing.tapMs / tally.attempted : 0,
       inSyncSeconds: timing.syncMs / 1000,
+      roundsInTapPhaseSeconds,
+      phases,
+      // Summed over terminals (several sync at once): what the upload and sync rounds spend their time on.
+      calls: backendCalls(stats),
+      roundsByPart: {
+        uploadSeconds: stats.reduce((sum, s) => sum + s.uploadMs, 0) / 1000,
+        grantSeconds: stats.reduce((sum, s) => sum + s.grantMs, 0) / 1000,
+        documentsSeconds: stats.reduce((sum, s) => sum + s.documentsMs, 0) / 1000,
+      },
     },
     policyVersion,
     taps: {
@@ -696,12 +834,35 @@ export async function runSimulation(
       failedUploads: stats.reduce((sum, s) => sum + s.uploadFailures, 0),
     },
     conservation,
+    tears: {
+      injected: tearAt.size,
+      unconfirmed: tally.uncertain,
+      outcomes: { ...tears },
+      restoredAtStations: recovery.restored,
+      settledAtRestore: { ...recovery.settled },
+      restoresRefusedWithoutAuthorisation: recovery.refusedWithoutAuthorisation,
+      restoresFailed: recovery.failed,
+      nextVisits: recovery.nextVisits,
+    } satisfies TearReport,
     attacks: attackOutcomes,
     faults: faultOutcomes,
     flags: flagCounts,
   };
   for (const terminal of fleet) await terminal.engine.close();
   return report;
+}
+
+/** Every terminal's backend calls by route, summed, slowest in total first. */
+function backendCalls(stats: TerminalStats[]): SimulationReport["time"]["calls"] {
+  const calls = new Map<string, { count: number; ms: number }>();
+  for (const s of stats)
+    for (const [route, call] of Object.entries(s.calls)) {
+      const sum = calls.get(route) ?? { count: 0, ms: 0 };
+      calls.set(route, { count: sum.count + call.count, ms: sum.ms + call.ms });
+    }
+  return [...calls]
+    .sort((a, b) => b[1].ms - a[1].ms)
+    .map(([route, { count, ms }]) => ({ route, count, meanMs: count > 0 ? ms / count : 0 }));
 }
 
 const ATTACK_NAMES: Record<keyof AttackCounts, string> = {

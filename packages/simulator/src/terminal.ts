@@ -35,11 +35,26 @@ export class TerminalClock implements Clock {
 
 const UPLOAD_PATH = "/v1/reconciliation/batches";
 
+/** A backend call's method and route, ids left out, so calls of one kind add up: `GET /v1/cards/{id}/restore`. */
+export function routeOf(method: string, url: string): string {
+  const path = new URL(url).pathname
+    .split("/")
+    .map((segment) => (/^[0-9a-f]{16}$|^[a-z]+_[0-9A-Za-z]+$/.test(segment) ? "{id}" : segment))
+    .join("/");
+  return `${method} ${path}`;
+}
+
 export interface TerminalStats {
   lostAnswers: number;
   uploadFailures: number;
   uploaded: number;
   syncFailures: number;
+  /** Time spent in each part of `sync()`, milliseconds: where an upload round's time goes. */
+  uploadMs: number;
+  grantMs: number;
+  documentsMs: number;
+  /** Backend calls by route: how many, and milliseconds until each answer's headers arrived. */
+  calls: Record<string, { count: number; ms: number }>;
 }
 
 export class SimTerminal {
@@ -47,7 +62,16 @@ export class SimTerminal {
   readonly role: Role;
   readonly clock: TerminalClock;
   readonly network = new TestNetwork();
-  readonly stats: TerminalStats = { lostAnswers: 0, uploadFailures: 0, uploaded: 0, syncFailures: 0 };
+  readonly stats: TerminalStats = {
+    lostAnswers: 0,
+    uploadFailures: 0,
+    uploaded: 0,
+    syncFailures: 0,
+    uploadMs: 0,
+    grantMs: 0,
+    documentsMs: 0,
+    calls: {},
+  };
   /** Upload answers to drop: the server stores the batch, the terminal never hears back. */
   loseNextUploadAnswers = 0;
   engine!: TerminalEngine;
@@ -85,8 +109,14 @@ export class SimTerminal {
   }
 
   async #fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
-    const response = await fetch(input, init);
     const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
+    const began = performance.now();
+    const response = await fetch(input, init);
+    const route = routeOf(init?.method ?? "GET", url);
+    const call = this.stats.calls[route] ?? { count: 0, ms: 0 };
+    this.stats.calls[route] = call;
+    call.count++;
+    call.ms += performance.now() - began;
     if (this.loseNextUploadAnswers > 0 && init?.method === "POST" && url.endsWith(UPLOAD_PATH)) {
       this.loseNextUploadAnswers--;
       this.stats.lostAnswers++;
@@ -118,26 +148,32 @@ export class SimTerminal {
    */
   async sync(): Promise<void> {
     if (!this.network.online) return;
+    let began = performance.now();
     try {
       const summary = await this.engine.uploadOutbox();
       this.stats.uploaded += summary.settled;
     } catch {
       this.stats.uploadFailures++;
     }
+    this.stats.uploadMs += performance.now() - began;
     const grant = this.engine.getSnapshot().grant;
     const now = Math.floor(this.clock.now() / 1000);
     if (!this.revoked && (!grant?.valid || now >= grant.refreshAt)) {
+      began = performance.now();
       try {
         await this.engine.refreshGrant();
       } catch {
         this.stats.syncFailures++;
       }
+      this.stats.grantMs += performance.now() - began;
     }
+    began = performance.now();
     try {
       await this.engine.syncNow();
     } catch {
       this.stats.syncFailures++;
     }
+    this.stats.documentsMs += performance.now() - began;
   }
 
   outboxDepth(): number {
