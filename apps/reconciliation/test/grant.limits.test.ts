@@ -9,7 +9,7 @@ import type { ReconcileResult, TerminalEvent } from "@tessera/protocol";
 import type { TerminalPrincipal } from "@tessera/service-kit";
 import { describe, expect, it } from "vitest";
 import { denyFlagged } from "../src/reconciliation/auto-deny.ts";
-import { ingestBatch } from "../src/reconciliation/ingest.ts";
+import { ingestBatch, prepareEvents } from "../src/reconciliation/ingest.ts";
 import type { FlagView } from "../src/routes/flags/schemas.ts";
 import { grantsRpc } from "../src/upstream/grants.ts";
 import { issueCard } from "./support/cards.ts";
@@ -121,7 +121,13 @@ describe("over_grant_limit", () => {
     const policy = { ...env.TEST_FIXTURE.policy, autoDenyFlags: ["over_grant_limit" as const] };
     const outcome = await ingestBatch(
       { db: env.DB, grants: grantsRpc(env), policy },
-      { uploader, idempotencyKey: crypto.randomUUID(), bodyHash: "0".repeat(64), events, grantTokens: [] },
+      {
+        uploader,
+        idempotencyKey: crypto.randomUUID(),
+        bodyHash: "0".repeat(64),
+        events: await prepareEvents(events),
+        grantTokens: [],
+      },
     );
     if (outcome.kind !== "stored") throw new Error("the upload raced itself");
     expect(outcome.autoDeny).toEqual([

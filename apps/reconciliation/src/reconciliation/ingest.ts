@@ -6,9 +6,9 @@
  * holds everything, and a failure stores nothing.
  */
 import {
-  canonicalJson,
   decodeGrantUnverified,
   type FlagKind,
+  type Jwks,
   type PolicyDocument,
   type ReconcileEventResult,
   type ReconcileResult,
@@ -26,7 +26,14 @@ import { grantTallyStore } from "../db/grant-tallies.ts";
 import { grantsSeenStore } from "../db/grants-seen.ts";
 import { topupStore } from "../db/topups.ts";
 import { extendLedger, type GrantFacts, type LedgerEvent, type LedgerTail } from "../ledger/index.ts";
-import { backendKeys, deviceKeyOf, type GrantsRpc, lookupTerminal } from "../upstream/grants.ts";
+import {
+  backendKeys,
+  deviceKeyOf,
+  type GrantsRpc,
+  type GrantsTerminal,
+  lookupTerminal,
+} from "../upstream/grants.ts";
+import { type EventEncoding, encodeEvent } from "../verification/event-encoding.ts";
 import {
   type EventVerdict,
   fingerprintOf,
@@ -64,9 +71,30 @@ export interface IngestRequest {
   uploader: TerminalPrincipal;
   idempotencyKey: string;
   bodyHash: string;
-  events: readonly unknown[];
+  events: readonly PreparedEvent[];
   grantTokens: readonly string[];
   requestId?: string;
+  /** What the grants Worker says, when the caller asked while the events were prepared (`readUpstream`). */
+  upstream?: UpstreamFacts;
+}
+
+/** What verification needs from the grants Worker: the keys, and the uploader as the directory has it now. */
+export interface UpstreamFacts {
+  jwks: Jwks;
+  keys: Map<number, CryptoKey>;
+  terminal: GrantsTerminal | null;
+}
+
+/**
+ * Asks the grants Worker for what verification needs. The terminal is read afresh: its revocation, however
+ * recent, decides which of the events are flagged `revoked_terminal`.
+ */
+export async function readUpstream(grants: GrantsRpc, terminalNumber: number): Promise<UpstreamFacts> {
+  const [{ jwks, keys }, terminal] = await Promise.all([
+    backendKeys(grants),
+    lookupTerminal(grants, terminalNumber, { fresh: true }),
+  ]);
+  return { jwks, keys, terminal };
 }
 
 export type IngestOutcome =
@@ -74,15 +102,21 @@ export type IngestOutcome =
   /** Another request with the same Idempotency-Key was stored first. */
   | { kind: "raced" };
 
-interface Item {
+/** One uploaded event, parsed and encoded once, before anything is known of the batch it is in. */
+export interface PreparedEvent {
   index: number;
   raw: unknown;
+  /** The event as uploaded, JSON (the `body` it is stored with). */
+  json: string;
+  encoding: EventEncoding;
   id: string | undefined;
   cardId: string | null;
   fingerprint: string;
   event?: TerminalEvent;
   invalid?: string;
 }
+
+type Item = PreparedEvent;
 
 type Classified =
   | { item: Item; status: "duplicate" }
@@ -102,15 +136,30 @@ function cardIdOf(raw: unknown): string | null {
   return typeof id === "string" && CARD_ID.test(id) ? id : null;
 }
 
-async function fingerprint(raw: unknown): Promise<string> {
-  let text: string;
-  try {
-    text = canonicalJson(raw);
-  } catch {
-    // Not canonicalisable (fractions, NaN…): such an event is rejected anyway; its plain JSON identifies it.
-    text = JSON.stringify(raw) ?? "null";
-  }
-  return fingerprintOf(text);
+/**
+ * Validates each event with the protocol's schema and encodes it once: its canonical JSON (fingerprint, and
+ * without `sig` the bytes its signature covers) and its plain JSON (stored as uploaded). CPU work that needs
+ * nothing from storage or the grants Worker, so a caller runs it while it waits for them.
+ */
+export async function prepareEvents(events: readonly unknown[]): Promise<PreparedEvent[]> {
+  return Promise.all(
+    events.map(async (raw, index) => {
+      const parsed = TerminalEvent.safeParse(raw);
+      const encoding = encodeEvent(raw);
+      const base = {
+        index,
+        raw,
+        json: JSON.stringify(raw) ?? "null",
+        encoding,
+        id: idOf(raw),
+        cardId: cardIdOf(raw),
+        fingerprint: await fingerprintOf(encoding.canonical),
+      };
+      if (parsed.success) return { ...base, event: parsed.data };
+      const issue = parsed.error.issues[0];
+      return { ...base, invalid: `${issue?.path.join(".") || "event"}: ${issue?.message ?? "invalid"}` };
+    }),
+  );
 }
 
 function grantFacts(claims: SessionGrantClaims): GrantFacts {
@@ -133,22 +182,11 @@ export async function ingestBatch(deps: IngestDeps, request: IngestRequest): Pro
   const batchId = `bat_${crypto.randomUUID()}`;
   const events = eventStore(db);
 
-  const items: Item[] = await Promise.all(
-    request.events.map(async (raw, index) => {
-      const parsed = TerminalEvent.safeParse(raw);
-      const base = { index, raw, id: idOf(raw), cardId: cardIdOf(raw), fingerprint: await fingerprint(raw) };
-      if (parsed.success) return { ...base, event: parsed.data };
-      const issue = parsed.error.issues[0];
-      return { ...base, invalid: `${issue?.path.join(".") || "event"}: ${issue?.message ?? "invalid"}` };
-    }),
-  );
+  const items: readonly Item[] = request.events;
 
-  // What verification needs from the grants Worker, and the grants the events name. The terminal is read
-  // afresh: its revocation, however recent, decides which of these events are flagged `revoked_terminal`.
-  const [{ jwks, keys }, terminal] = await Promise.all([
-    backendKeys(deps.grants),
-    lookupTerminal(deps.grants, uploader.terminalNumber, { fresh: true }),
-  ]);
+  // What verification needs from the grants Worker, and the grants the events name.
+  const { jwks, keys, terminal } =
+    request.upstream ?? (await readUpstream(deps.grants, uploader.terminalNumber));
   const deviceKey = terminal ? await deviceKeyOf(terminal) : null;
   const grants = new Map<string, SessionGrantClaims>([[uploader.grant.jti, uploader.grant]]);
   for (const token of request.grantTokens) {
@@ -181,18 +219,22 @@ export async function ingestBatch(deps: IngestDeps, request: IngestRequest): Pro
   const verify = async (item: Item): Promise<EventVerdict> => {
     let verdict = verdicts.get(item.index);
     if (!verdict) {
-      verdict = await verifyEvent(item.event!, {
-        uploaderTerminalId: uploader.terminalId,
-        terminal,
-        deviceKey,
-        backendKeys: keys,
-        grant: (id) => {
-          const claims = grants.get(id);
-          return claims ? grantFacts(claims) : null;
+      verdict = await verifyEvent(
+        item.event!,
+        {
+          uploaderTerminalId: uploader.terminalId,
+          terminal,
+          deviceKey,
+          backendKeys: keys,
+          grant: (id) => {
+            const claims = grants.get(id);
+            return claims ? grantFacts(claims) : null;
+          },
+          policy: policyFor(item.event!.grantId),
+          receivedAt,
         },
-        policy: policyFor(item.event!.grantId),
-        receivedAt,
-      });
+        item.encoding,
+      );
       verdicts.set(item.index, verdict);
     }
     return verdict;
@@ -236,8 +278,8 @@ export async function ingestBatch(deps: IngestDeps, request: IngestRequest): Pro
     for (let from = 0; from < pending.length; from += VERIFY_CHUNK) {
       for (const item of pending.slice(from, from + VERIFY_CHUNK))
         if (!(item.id && held?.has(item.id))) await verify(item);
-      // Lets D1's answer land between chunks.
-      await new Promise((resolve) => setTimeout(resolve, 0));
+      // Lets D1's answer land between chunks; once it has, there is nothing left to wait for.
+      if (!held) await new Promise((resolve) => setTimeout(resolve, 0));
     }
     await answered;
     return held!;
@@ -342,14 +384,14 @@ export async function ingestBatch(deps: IngestDeps, request: IngestRequest): Pro
           booked: booked ? 1 : 0,
           reject_code: code,
           facts: booked ? JSON.stringify(booked) : evidence ? JSON.stringify(evidence) : null,
-          body: JSON.stringify(c.item.raw),
+          body: c.item.json,
           fingerprint: c.item.fingerprint,
         },
       ];
     });
     const conflicts: ConflictRow[] = classified.flatMap((c) =>
       c.status === "conflict" && c.item.id
-        ? [{ event_id: c.item.id, body: JSON.stringify(c.item.raw), fingerprint: c.item.fingerprint }]
+        ? [{ event_id: c.item.id, body: c.item.json, fingerprint: c.item.fingerprint }]
         : [],
     );
 

@@ -27,6 +27,15 @@ export const UploadBody = z
   })
   .openapi("ReconcileUpload");
 
+/**
+ * `JSON.stringify` of the parsed upload body (what its Idempotency-Key hash covers), assembled from its
+ * events' JSON already at hand: the schema's output holds `events` then `grants`, in that order.
+ */
+export function uploadBodyJson(events: readonly { json: string }[], grants: readonly string[] | undefined) {
+  const tail = grants === undefined ? "" : `,"grants":${JSON.stringify(grants)}`;
+  return `{"events":[${events.map((e) => e.json).join(",")}]${tail}}`;
+}
+
 export const IdempotencyKeyHeader = z.object({
   "idempotency-key": z
     .string()

@@ -15,11 +15,11 @@ import { batchStore } from "../../db/batches.ts";
 import type { ReconciliationEnv } from "../../env.ts";
 import { idempotencyCache } from "../../kv/idempotency-cache.ts";
 import { denyFlagged } from "../../reconciliation/auto-deny.ts";
-import { ingestBatch } from "../../reconciliation/ingest.ts";
+import { ingestBatch, prepareEvents, readUpstream } from "../../reconciliation/ingest.ts";
 import { deliveringTerminal } from "../../terminal-access.ts";
 import { grantsRpc } from "../../upstream/grants.ts";
 import { currentPolicy, policyVersion } from "../../upstream/policy.ts";
-import { IdempotencyKeyHeader, ReconcileResultSchema, UploadBody } from "./schemas.ts";
+import { IdempotencyKeyHeader, ReconcileResultSchema, UploadBody, uploadBodyJson } from "./schemas.ts";
 
 export const uploadBatchRoute = secureRoute({
   method: "post",
@@ -53,24 +53,32 @@ function replay(c: Context<ReconciliationEnv>, result: ReconcileResult) {
   return c.json(result, 200);
 }
 
-/** The answer an earlier upload with this key got, or a conflict when that upload had another body. */
-async function previousAnswer(
+interface StoredAnswer {
+  body_hash: string;
+  result: ReconcileResult;
+}
+
+/** What an earlier upload with this key was answered, and the hash of its body; null for a fresh key. */
+async function storedAnswer(
   c: Context<ReconciliationEnv>,
   terminalId: string,
   key: string,
-  bodyHash: string,
-): Promise<ReconcileResult | null> {
+): Promise<StoredAnswer | null> {
   // Both asked at once: a fresh key (the common case) misses both, and waiting for one before the other
   // would put a second round trip in front of every new upload.
   const [cached, row] = await Promise.all([
     idempotencyCache(c.env.RECON_KV).get(terminalId, key),
     batchStore(c.env.DB).findByKey(terminalId, key),
   ]);
-  const stored = cached
+  return cached
     ? { body_hash: cached.bodyHash, result: cached.result }
     : row
       ? { body_hash: row.body_hash, result: JSON.parse(row.results) as ReconcileResult }
       : null;
+}
+
+/** The answer an earlier upload with this key got, or a conflict when that upload had another body. */
+function previousAnswer(stored: StoredAnswer | null, bodyHash: string): ReconcileResult | null {
   if (!stored) return null;
   if (stored.body_hash !== bodyHash)
     throw new TesseraError(
@@ -90,13 +98,19 @@ export const uploadBatch: RouteHandler<typeof uploadBatchRoute, ReconciliationEn
       `A batch holds at most ${MAX_EVENTS_PER_BATCH} events; this one has ${body.events.length}. Split it.`,
     );
   const key = c.req.valid("header")["idempotency-key"];
-  const bodyHash = toHex(await sha256(utf8.encode(JSON.stringify(body))));
 
-  const [earlier, policy] = await Promise.all([
-    previousAnswer(c, principal.terminalId, key, bodyHash),
-    currentPolicy(c.env),
-  ]);
+  // Everything the upload reads that does not depend on its events is asked for first, and the events are
+  // parsed, encoded and fingerprinted (CPU work) while the answers are on their way.
+  const storedRead = storedAnswer(c, principal.terminalId, key);
+  const policyRead = currentPolicy(c.env);
+  const upstreamRead = readUpstream(grantsRpc(c.env), principal.terminalNumber);
+  for (const read of [storedRead, policyRead, upstreamRead]) read.catch(() => {});
+  const events = await prepareEvents(body.events);
+  const bodyHash = toHex(await sha256(utf8.encode(uploadBodyJson(events, body.grants))));
+
+  const earlier = previousAnswer(await storedRead, bodyHash);
   if (earlier) return replay(c, earlier);
+  const [policy, upstream] = await Promise.all([policyRead, upstreamRead]);
 
   const outcome = await ingestBatch(
     {
@@ -109,13 +123,14 @@ export const uploadBatch: RouteHandler<typeof uploadBatchRoute, ReconciliationEn
       uploader: principal,
       idempotencyKey: key,
       bodyHash,
-      events: body.events,
+      events,
       grantTokens: body.grants ?? [],
       requestId: c.get("requestId"),
+      upstream,
     },
   );
   if (outcome.kind === "raced") {
-    const raced = await previousAnswer(c, principal.terminalId, key, bodyHash);
+    const raced = previousAnswer(await storedAnswer(c, principal.terminalId, key), bodyHash);
     if (!raced) throw new Error("an upload with this key was stored but cannot be read back");
     return replay(c, raced);
   }
