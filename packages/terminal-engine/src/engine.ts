@@ -33,6 +33,7 @@ import {
   publishShift,
   type Runtime,
   recordError,
+  settledRecord,
   type TapStep,
 } from "./runtime.ts";
 import { JobScheduler } from "./scheduler.ts";
@@ -180,6 +181,17 @@ export class TerminalEngine {
       const outbox = tx.objectStore("outbox");
       const records = await outbox.index("seq").getAll();
       const recovered: Promise<unknown>[] = [];
+      // Settlements a later record carried stand for the settled records (see tap.ts): rewrite them first.
+      const byId = new Map(records.map((record, i) => [record.id, i]));
+      for (const carrier of records) {
+        for (const { id, status } of carrier.settles ?? []) {
+          const i = byId.get(id);
+          const settled = i === undefined ? undefined : settledRecord(records[i]!, status);
+          if (i === undefined || !settled) continue;
+          records[i] = settled;
+          recovered.push(outbox.put(settled));
+        }
+      }
       records.forEach((record, i) => {
         if (record.status !== "pending_write") return;
         const uncertain: OutboxRecord = {
@@ -251,6 +263,7 @@ export class TerminalEngine {
       counters: { tapsApproved: 0, tapsRefused: 0, uncertain: 0 },
       lastUploadAt: null,
       held: [],
+      carried: new Map(),
       requestFlush: () => {},
       checkpoint: async (step) => {
         try {
@@ -465,7 +478,7 @@ export class TerminalEngine {
     this.#queued++;
     const run = this.#tapQueue.then(work).finally(() => {
       this.#queued--;
-      if (this.#rt.held.length > 0) this.#requestFlush();
+      if (this.#rt.held.length > 0 || this.#rt.carried.size > 0) this.#requestFlush();
     });
     this.#tapQueue = run.catch(() => undefined);
     return run;
@@ -479,7 +492,7 @@ export class TerminalEngine {
     if (this.#flushTimer !== undefined || this.#closed) return;
     this.#flushTimer = this.#rt.clock.setTimer(() => {
       this.#flushTimer = undefined;
-      if (this.#queued > 0 || this.#rt.held.length === 0) return;
+      if (this.#queued > 0 || (this.#rt.held.length === 0 && this.#rt.carried.size === 0)) return;
       void this.#betweenTaps(() => flushSettlements(this.#rt));
     }, 0);
   }

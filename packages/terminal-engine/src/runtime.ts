@@ -80,11 +80,13 @@ export interface Runtime {
   counters: TapCounters;
   lastUploadAt: number | null;
   /**
-   * Settlements of taps already shown, not yet written: the next write of the outbox carries them, or they
-   * are flushed as soon as nothing else runs (see tap.ts).
+   * Settlements of taps already shown whose own records are not rewritten yet. `held` are in memory only;
+   * the next tap's record carries them (`OutboxRecord.settles`), which makes them `carried`: durable, and
+   * folded into their own records when the engine is idle, before an upload and at start-up (see tap.ts).
    */
   held: HeldSettlement[];
-  /** Asks for the held settlements to be flushed once the engine is idle. */
+  carried: Map<string, OutboxRecord>;
+  /** Asks for the held and carried settlements to be written once the engine is idle. */
   requestFlush(): void;
   /** Called at each step boundary of a tap; tests throw there to simulate a crash. */
   checkpoint(step: TapStep): Promise<void>;
@@ -98,20 +100,39 @@ export interface HeldSettlement {
   undo: () => void;
 }
 
+/** What a later record carries of an earlier tap's settlement: enough to rewrite its record from. */
+export function settlementOf(record: OutboxRecord): { id: string; status: "confirmed" | "uncertain" } {
+  return { id: record.id, status: record.status === "confirmed" ? "confirmed" : "uncertain" };
+}
+
 /**
- * Writes the held settlements in one transaction (the upload and start of a chip's lookup call this first,
- * so they never see a shown tap as unsettled). If the write fails, the records stay as they were stored —
- * `pending_write`, which is safe — and memory goes back to match.
+ * The record a settlement carried by a later record stands for (see tap.ts). Applies only to a record still
+ * `pending_write` — the state it had when the settlement was made — so a stale one can never undo a later
+ * change (a void, an upload's hold).
+ */
+export function settledRecord(
+  record: OutboxRecord,
+  status: "confirmed" | "uncertain",
+): OutboxRecord | undefined {
+  if (record.status !== "pending_write" || !record.pending) return undefined;
+  if (status === "uncertain") return { ...record, status };
+  const { pending, ...rest } = record;
+  return { ...rest, status, event: pending.confirmedEvent, heldUntil: 0 };
+}
+
+/**
+ * Writes the settlements not yet in their own records, in one transaction (the upload and a chip's lookup
+ * call this first, so neither reads a shown tap as unsettled). If the held ones cannot be written, their
+ * records stay as they were stored — `pending_write`, which is safe — and memory goes back to match; carried
+ * ones are durable already and are tried again later.
  */
 export async function flushSettlements(rt: Runtime): Promise<void> {
   const held = rt.held.splice(0);
-  if (held.length === 0) return;
+  const carried = [...rt.carried.values()];
+  if (held.length === 0 && carried.length === 0) return;
   try {
-    await putRecords(
-      rt.db,
-      "outbox",
-      held.map(({ record }) => record),
-    );
+    await putRecords(rt.db, "outbox", [...carried, ...held.map(({ record }) => record)]);
+    for (const record of carried) if (rt.carried.get(record.id) === record) rt.carried.delete(record.id);
   } catch (error) {
     for (const { undo } of held) undo();
     await recordError(rt, "settlement_failed", error);

@@ -112,6 +112,12 @@ export interface OutboxRecord {
   usage?: { grantId: string; value: number; count: number };
   /** The shift the tap is counted in. */
   shiftId?: string;
+  /**
+   * Settlements of earlier taps (this terminal's previous ones) that this record carries because their own
+   * records were not rewritten yet: a record still `pending_write` with a settlement here stands for its
+   * settled version (runtime.ts `settledRecord`).
+   */
+  settles?: { id: string; status: "confirmed" | "uncertain" }[];
 }
 
 /** The batch being uploaded: retried byte for byte under the same Idempotency-Key until answered. */

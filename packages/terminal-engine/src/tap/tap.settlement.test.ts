@@ -7,25 +7,97 @@ afterEach(() => {
 });
 
 describe("a tap's settlement, written after its result is shown", () => {
-  it("rides with the next tap's write, and is flushed by itself once the terminal is idle", async () => {
+  const statuses = async (t: { databaseName: string }) => {
+    const db = await openTerminalDatabase(t.databaseName);
+    const records = await db.getAll("outbox");
+    db.close();
+    return Object.fromEntries(records.map((record) => [record.event.amount, record.status]));
+  };
+
+  it("rides in the next tap's one write: a crash after it leaves the earlier tap confirmed", async () => {
     const t = await createTestTerminal({ role: "pos" });
     const { transport } = await t.card(5_000);
-    const statuses = async () => {
-      const db = await openTerminalDatabase(t.databaseName);
-      const records = await db.getAll("outbox");
-      db.close();
-      return Object.fromEntries(records.map((record) => [record.event.amount, record.status]));
-    };
+    await t.engine.close();
+    let taps = 0;
+    const crashing = await t.reopen({
+      onTapStep: (step) => {
+        if (step === "read") taps++;
+        if (taps === 2 && step === "card-written") throw new Error("power lost");
+      },
+    });
+    const first = await crashing.tap(transport, { op: "debit", amount: 100 });
+    expect(first.kind).toBe("done");
+    await expect(crashing.tap(transport, { op: "debit", amount: 200 })).rejects.toThrow("power lost");
+    await crashing.close();
+
+    // The first tap's own record was never rewritten; the second's record carries its settlement.
+    const restarted = await t.reopen();
+    expect(await statuses(t)).toEqual({ 100: "confirmed", 200: "uncertain" });
+    expect(restarted.shift()).toMatchObject({ totals: { debit: { count: 1, amount: 100 } }, uncertain: 1 });
+    expect(restarted.getSnapshot().outbox).toMatchObject({ depth: 2, unresolved: 1 });
+    // The card has the second tap (the crash came after its write): its next read confirms it.
+    expect((await restarted.readCard(transport)).kind).toBe("read");
+    expect(restarted.shift()).toMatchObject({ totals: { debit: { count: 2, amount: 300 } }, uncertain: 0 });
+    await restarted.close();
+  });
+
+  it("is written to its own record once the terminal is idle", async () => {
+    const t = await createTestTerminal({ role: "pos" });
+    const { transport } = await t.card(5_000);
     expect((await t.engine.tap(transport, { op: "debit", amount: 100 })).kind).toBe("done");
     expect((await t.engine.tap(transport, { op: "debit", amount: 200 })).kind).toBe("done");
-    // The second tap's one write carried the first one's settlement; its own waits for the next write.
-    expect(await statuses()).toEqual({ 100: "confirmed", 200: "pending_write" });
-
-    // Idle now: the flush is due at once and runs between card operations (the read queues behind it).
+    // Between card operations (the read queues behind the flush that is due at once).
     await t.clock.advance(0);
     await t.engine.readCard(transport);
-    expect(await statuses()).toEqual({ 100: "confirmed", 200: "confirmed" });
+    expect(await statuses(t)).toEqual({ 100: "confirmed", 200: "confirmed" });
     await t.engine.close();
+  });
+
+  it("carried by a later record, never undoes what happened to the tap since, at start-up", async () => {
+    const t = await createTestTerminal({ role: "pos" });
+    const a = await t.card(5_000);
+    const b = await t.card(5_000);
+    await t.engine.close();
+    let taps = 0;
+    const crashing = await t.reopen({
+      onTapStep: (step) => {
+        if (step === "read") taps++;
+        if (taps === 2 && step === "settled") throw new Error("power lost");
+      },
+    });
+    // The read-back of card A fails: the first tap is uncertain, and the second tap's record carries that.
+    const leaving = {
+      gone: false,
+      read: async () => {
+        if (leaving.gone) {
+          leaving.gone = false;
+          throw new Error("no card in the field");
+        }
+        return a.transport.read();
+      },
+      write: async (records: Parameters<typeof a.transport.write>[0]) => {
+        await a.transport.write(records);
+        leaving.gone = true;
+      },
+    };
+    expect((await crashing.tap(leaving, { op: "debit", amount: 100 })).kind).toBe("uncertain");
+    await expect(crashing.tap(b.transport, { op: "debit", amount: 200 })).rejects.toThrow("power lost");
+    await crashing.close();
+
+    const restarted = await t.reopen();
+    expect(await statuses(t)).toEqual({ 100: "uncertain", 200: "uncertain" });
+    // Both cards come back: both writes had landed.
+    for (const card of [a, b]) {
+      const read = await restarted.readCard(card.transport);
+      expect(read.kind === "read" && read.settled.map((s) => s.outcome)).toEqual(["confirmed"]);
+    }
+    await restarted.close();
+
+    // The second tap's record still says "uncertain" of the first: start-up must not take it back there.
+    const again = await t.reopen();
+    expect(await statuses(t)).toEqual({ 100: "confirmed", 200: "confirmed" });
+    expect(again.shift()).toMatchObject({ totals: { debit: { count: 2, amount: 300 } }, uncertain: 0 });
+    await again.close();
   });
 
   it("when it cannot be written, leaves the tap to confirm, and the card's next read settles it", async () => {

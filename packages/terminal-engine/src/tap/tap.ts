@@ -16,20 +16,21 @@
  *   outcome, by one write, which moves the tally with it.
  * - after "card-written" and "read-back": the card holds the new state (or, torn, the old one), the store
  *   still says `pending_write`: the same restart path as above settles it from the card itself.
- * - after "settled": the settlement (the record `confirmed`, or `uncertain`) is issued to IndexedDB and the
- *   result is shown while it commits. A crash now leaves it committed — the event is confirmed and counted
- *   in its operation's total — or not — `pending_write`, exactly as after "read-back". Either way nothing is
- *   lost or doubled; after a restart the screen shows the card's new state and (while its event waits in
- *   the outbox) the tap, so the operator can see it happened before charging again.
+ * - after "settled": the settlement (the record `confirmed`, or `uncertain`) is held in memory and the result
+ *   is shown. The next tap's one write carries it (`settles` in that record) — durable from then on, and
+ *   folded into its own record when the engine is idle — or, if no tap follows, it is written as soon as the
+ *   engine is idle. A crash before either leaves `pending_write`, exactly as after "read-back": nothing is lost
+ *   or doubled; after a restart the screen shows the card's new state and (while its event waits in the
+ *   outbox) the tap, so the operator can see it happened before charging again.
  *
  * Usage is counted when the event becomes durable, before the card is written: a tap that might have moved
  * value always counts toward the grant's offline limits, and a void does not give it back (the safe side).
  * The upload never takes `pending_write` events, and takes `uncertain` ones only after a hold, so a
  * settlement normally reaches the server instead of the guess.
  *
- * The tap writes storage twice, one record each time — the first awaited before the card is touched, the
- * second issued after the read-back. Counters, card memory, the outbox gauge and the tally are kept in memory
- * and carried by the record; nothing is recounted on the way.
+ * The tap writes storage once before the card is touched and, when taps follow each other, not at all after
+ * it: its settlement rides in the next tap's record. Counters, card memory, the outbox gauge and the tally
+ * are kept in memory and carried by the records; nothing is recounted on the way.
  */
 import {
   applyOperation,
@@ -67,6 +68,7 @@ import {
   publishOutbox,
   publishShift,
   type Runtime,
+  settlementOf,
   usageOf,
 } from "../runtime.ts";
 import { countConfirmed, countPending, countRefused, uncountConfirmed } from "../shift/shift-tally.ts";
@@ -236,9 +238,10 @@ async function refused(
 }
 
 /**
- * Keeps a tap's settlement for the next write instead of writing it now: back-to-back taps then cost one
- * write each, and a single tap's is flushed as soon as the engine is idle. A crash before it is written
- * leaves the event `pending_write`, as a crash just after the read-back would (see the top of this file).
+ * Keeps a tap's settlement for the next write instead of writing it now: the next tap's record carries it,
+ * so back-to-back taps cost one write each, and a single tap's is written as soon as the engine is idle. A
+ * crash before either leaves the event `pending_write`, as a crash just after the read-back would (see the
+ * top of this file).
  */
 function holdSettlement(rt: Runtime, record: OutboxRecord, undo: () => void): void {
   rt.held.push({ record, undo });
@@ -404,10 +407,12 @@ export async function performTap(
     usage: { grantId: usage.grantId, value: usage.value, count: usage.count },
     shiftId: pendingShift.id,
   };
-  // Earlier taps' held settlements ride along: one write for all of it.
+  // Earlier taps' held settlements ride along in this record: one write for all of it.
   const held = rt.held.splice(0);
+  const record =
+    held.length > 0 ? { ...pending, settles: held.map(({ record }) => settlementOf(record)) } : pending;
   try {
-    await putRecords(rt.db, "outbox", [pending, ...held.map((settled) => settled.record)]);
+    await putRecords(rt.db, "outbox", [record]);
   } catch (error) {
     // Not written: they wait for the next write, or the flush.
     rt.held.unshift(...held);
@@ -418,6 +423,9 @@ export async function performTap(
       throw new Error("the event sequence moved during the tap: is a second engine using this storage?");
     throw error;
   }
+  // Durable now, carried by this record; their own records are rewritten when the engine is idle.
+  for (const { record: settled } of held) rt.carried.set(settled.id, settled);
+  if (held.length > 0) rt.requestFlush();
   rt.lastSeq = seq;
   rt.usage = usage;
   rt.shift = pendingShift;
