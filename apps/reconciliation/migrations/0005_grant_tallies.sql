@@ -9,8 +9,9 @@ CREATE INDEX events_by_grant ON events (terminal_id, grant_id) WHERE booked = 1;
 
 -- One row per terminal and grant it wrote under: every booked write that counts against the grant's offline
 -- limits is in `count` and `value` the moment it is stored. `count_limit` and `value_limit` are the grant's
--- (from its verified claims), NULL until reconciliation has seen the grant; `beyond` (JSON, sequence order)
--- lists the writes past a limit and is exact only while the limits are known.
+-- (from its verified claims), NULL until reconciliation has seen the grant; `beyond` (JSON) counts the writes
+-- past a limit and names the first of them in sequence order (`[]` while none), exact only while the limits
+-- are known.
 CREATE TABLE grant_tallies (
   terminal_id TEXT NOT NULL,
   grant_id TEXT NOT NULL,

@@ -30,6 +30,12 @@ export interface StoredTally {
   terminalNumber: number;
 }
 
+/** The `beyond` column: how many writes are beyond the limits, and the first of them (`[]` when none). */
+interface StoredBeyond {
+  count: number;
+  first: SequencePosition[];
+}
+
 export function storedTallyOf(row: GrantTallyRow | undefined): StoredTally | null {
   if (!row) return null;
   const last: SequencePosition | null =
@@ -40,8 +46,10 @@ export function storedTallyOf(row: GrantTallyRow | undefined): StoredTally | nul
     row.count_limit === null || row.value_limit === null
       ? null
       : { count: row.count_limit, value: row.value_limit };
+  const beyond = JSON.parse(row.beyond) as StoredBeyond | SequencePosition[];
+  const listed = Array.isArray(beyond) ? { count: beyond.length, first: beyond } : beyond;
   return {
-    tally: { count: row.count, value: row.value, last, beyond: JSON.parse(row.beyond) as SequencePosition[] },
+    tally: { count: row.count, value: row.value, last, beyondCount: listed.count, beyond: listed.first },
     limits,
     judged: limits !== null,
     terminalNumber: row.terminal_number,
@@ -145,7 +153,11 @@ export function grantTallyStore(db: D1Database) {
         last_event_id: w.tally.last?.eventId ?? null,
         count_limit: w.limits?.count ?? null,
         value_limit: w.limits?.value ?? null,
-        beyond: JSON.stringify(w.tally.beyond),
+        beyond: JSON.stringify(
+          w.tally.beyondCount === 0
+            ? []
+            : ({ count: w.tally.beyondCount, first: w.tally.beyond } satisfies StoredBeyond),
+        ),
       });
       const insert = `INSERT INTO grant_tallies (terminal_id, grant_id, terminal_number, count, value, last_seq,
              last_event_id, count_limit, value_limit, beyond, updated_at)

@@ -13,6 +13,8 @@ import {
   type GrantWrite,
   grantLimitFlag,
   grantWriteOf,
+  isBeyond,
+  MAX_LISTED_BEYOND,
   stepTally,
   tallyWrites,
 } from "./grant-tally.ts";
@@ -84,6 +86,32 @@ describe("grant tally", () => {
     expect(
       grantLimitFlag("trm_1", "grt_1", tallyWrites(list, { count: 4, value: 1_200 }), LIMITS),
     ).toBeNull();
+  });
+
+  it("names the first writes beyond the grant and counts the rest, however they arrive", () => {
+    const list: GrantWrite[] = Array.from({ length: MAX_LISTED_BEYOND + 60 }, (_, i) => ({
+      eventId: `e${String(i).padStart(4, "0")}`,
+      seq: i + 1,
+      value: 1,
+    }));
+    const whole = tallyWrites(list, { count: 10, value: 10_000 });
+    expect(whole.beyondCount).toBe(MAX_LISTED_BEYOND + 50);
+    expect(whole.beyond.map((p) => p.seq)).toEqual(list.slice(10, 10 + MAX_LISTED_BEYOND).map((w) => w.seq));
+    expect(list.filter((w) => isBeyond(whole, w))).toHaveLength(MAX_LISTED_BEYOND + 50);
+    const flag = grantLimitFlag("trm_1", "grt_1", whole, { count: 10, value: 10_000 })!;
+    expect(flag.eventIds).toHaveLength(MAX_LISTED_BEYOND);
+    expect(flag.detail).toContain(`The ${MAX_LISTED_BEYOND + 50} write(s) from sequence 11 on`);
+    // Newest half first, then the rest: the stored tally is rebuilt, and names the same writes.
+    const later = tallyWrites(list.slice(80), { count: 10, value: 10_000 });
+    expect(stepTally(later, true, list.slice(0, 80), { count: 10, value: 10_000 }).kind).toBe("rebuild");
+    // In order, batch by batch: continued, and the same.
+    let stored = EMPTY_TALLY;
+    for (let from = 0; from < list.length; from += 30) {
+      const step = stepTally(stored, true, list.slice(from, from + 30), { count: 10, value: 10_000 });
+      if (step.kind === "rebuild") throw new Error("in-order writes never need a rebuild");
+      stored = step.tally;
+    }
+    expect(stored).toEqual(whole);
   });
 
   it("within the limits, adding writes in any order gives the same totals and nothing beyond", () => {

@@ -10,6 +10,9 @@
  * after it — running totals only grow, so once past, every later write is past too, and the set of writes
  * beyond it only grows as more writes arrive, in whatever order.
  *
+ * A terminal past its grant may go on writing for a long time, so the flag names the first writes beyond it
+ * (`MAX_LISTED_BEYOND`, in sequence order) and counts the rest: what an upload stores stays bounded.
+ *
  * Order matters only once a limit is passed: while the totals stay within both limits no write is beyond
  * them, whatever the order, so the tally is then plain addition (commutative: concurrent uploads need not
  * serialise). Past a limit the tally needs every earlier write in order; it continues from the stored one
@@ -36,16 +39,22 @@ export interface GrantWrite extends SequencePosition {
   value: number;
 }
 
-/** A grant's running totals, and the writes beyond its limits in sequence order (empty while within them). */
+/** Writes beyond a grant's limits that its flag names; later ones are counted, not listed. */
+export const MAX_LISTED_BEYOND = 100;
+
+/** A grant's running totals, and the writes beyond its limits (none while within them). */
 export interface GrantTally {
   count: number;
   value: number;
   /** The latest write counted, in sequence order; null before the first. */
   last: SequencePosition | null;
+  /** How many writes are beyond the limits. */
+  beyondCount: number;
+  /** The first of them in sequence order, at most `MAX_LISTED_BEYOND`. */
   beyond: SequencePosition[];
 }
 
-export const EMPTY_TALLY: GrantTally = { count: 0, value: 0, last: null, beyond: [] };
+export const EMPTY_TALLY: GrantTally = { count: 0, value: 0, last: null, beyondCount: 0, beyond: [] };
 
 /** The write an event counts as, or null when it does not count (online-only operations). */
 export function grantWriteOf(event: {
@@ -74,15 +83,24 @@ function position(write: SequencePosition): SequencePosition {
 
 /** Continues `from` by `writes`, every one of which comes after `from.last` in sequence order. */
 function continueTally(from: GrantTally, writes: readonly GrantWrite[], limits: GrantLimits): GrantTally {
-  let { count, value, last } = from;
+  let { count, value, last, beyondCount } = from;
   const beyond = [...from.beyond];
   for (const write of [...writes].sort(bySequence)) {
     count += 1;
     value += write.value;
     last = position(write);
-    if (beyond.length > 0 || count > limits.count || value > limits.value) beyond.push(position(write));
+    if (beyondCount > 0 || count > limits.count || value > limits.value) {
+      beyondCount += 1;
+      if (beyond.length < MAX_LISTED_BEYOND) beyond.push(position(write));
+    }
   }
-  return { count, value, last, beyond };
+  return { count, value, last, beyondCount, beyond };
+}
+
+/** Whether a write the tally counts is beyond the limits: every write from the first beyond on is. */
+export function isBeyond(tally: GrantTally, write: SequencePosition): boolean {
+  const first = tally.beyond[0];
+  return first !== undefined && bySequence(write, first) >= 0;
 }
 
 /** The tally of all of a grant's writes (any order). */
@@ -98,7 +116,7 @@ export function addWrites(tally: GrantTally, writes: readonly GrantWrite[]): Gra
     value += write.value;
     last = laterOf(last, position(write));
   }
-  return { count, value, last, beyond: tally.beyond };
+  return { count, value, last, beyondCount: tally.beyondCount, beyond: tally.beyond };
 }
 
 export function withinLimits(tally: Pick<GrantTally, "count" | "value">, limits: GrantLimits): boolean {
@@ -140,8 +158,9 @@ export function grantLimitFlag(
   tally: GrantTally,
   limits: GrantLimits,
 ): RaisedFlag | null {
-  if (tally.beyond.length === 0) return null;
+  if (tally.beyondCount === 0) return null;
   const first = tally.beyond[0]!;
+  const listed = tally.beyond.length < tally.beyondCount ? ` (the first ${tally.beyond.length} listed)` : "";
   const passed = [
     ...(tally.count > limits.count ? [`${limits.count} writes`] : []),
     ...(tally.value > limits.value ? [`a value of ${limits.value}`] : []),
@@ -153,6 +172,6 @@ export function grantLimitFlag(
     terminalIds: [terminalId],
     counter: null,
     amount: tally.value,
-    detail: `Grant ${grantId} allows ${limits.count} offline writes moving at most ${limits.value}; terminal ${terminalId} made ${tally.count} moving ${tally.value}, past ${passed}. The ${tally.beyond.length} write(s) from sequence ${first.seq} on are beyond the grant.`,
+    detail: `Grant ${grantId} allows ${limits.count} offline writes moving at most ${limits.value}; terminal ${terminalId} made ${tally.count} moving ${tally.value}, past ${passed}. The ${tally.beyondCount} write(s) from sequence ${first.seq} on are beyond the grant${listed}.`,
   };
 }

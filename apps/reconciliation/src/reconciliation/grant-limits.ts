@@ -16,6 +16,7 @@ import {
   type GrantWrite,
   grantLimitFlag,
   grantWriteOf,
+  isBeyond,
   type LedgerEvent,
   stepTally,
   tallyWrites,
@@ -129,14 +130,13 @@ export async function planGrantLimits(
 
   // Flags of the grants past a limit (only `set` tallies can be).
   const judged: { write: TallyWrite; tally: GrantTally; limits: GrantLimits }[] = writes.flatMap((w) =>
-    w.mode === "set" && w.limits && w.tally.beyond.length > 0
+    w.mode === "set" && w.limits && w.tally.beyondCount > 0
       ? [{ write: w, tally: w.tally, limits: w.limits }]
       : [],
   );
   const flags: FlagWrite[] = [];
   const terminalNumberOf = new Map<string, number>();
   const flagsOfEvent = new Map<string, FlagKind[]>();
-  const mineIds = new Set(input.booked.map((e) => e.eventId));
   for (const { write, tally, limits } of judged) {
     const raised = grantLimitFlag(terminalId, write.grantId, tally, limits)!;
     const id = await flagIdOf(raised.key);
@@ -153,7 +153,9 @@ export async function planGrantLimits(
       amount: raised.amount,
       detail: raised.detail,
     });
-    for (const id of raised.eventIds) if (mineIds.has(id)) flagsOfEvent.set(id, ["over_grant_limit"]);
+    // This upload's writes beyond the grant, listed on the flag or not.
+    for (const mine of incoming.get(write.grantId) ?? [])
+      if (isBeyond(tally, mine)) flagsOfEvent.set(mine.eventId, ["over_grant_limit"]);
   }
 
   const statements: D1PreparedStatement[] = [];
