@@ -7,7 +7,7 @@
 //   figure shows what the size of the tables costs an upload.
 // Terminals, cards and every signature are real (support.mjs). `smoke` uses tiny sizes.
 import { assertStatus, round2 } from "../../../scripts/lib/bench-stats.mjs";
-import { debitBatch, enrolTerminal, issueCards, load, post, schemeFrom, signed } from "./support.mjs";
+import { debitBatch, fleet, issueCards, load, post, schemeFrom, signedBatches } from "./support.mjs";
 
 /** Seeding 1M rows is tried only when 100k went at least this fast (rows per second). */
 const MILLION_SEED_MIN_RATE = 20_000;
@@ -28,12 +28,12 @@ export async function run({ urls, baseUrl, adminToken, autocannon, record, smoke
   const cardCount = smoke ? 10 : 100;
   const storedBatch = smoke ? 40 : 500;
 
-  log("  scaling: enrolling a station and a POS terminal");
-  const station = await enrolTerminal(grants, admin, "station");
-  const pos = await enrolTerminal(grants, admin, "pos");
-  const scheme = await schemeFrom(station.certificateKeys);
+  log("  scaling: enrolling stations and POS terminals");
+  const stations = fleet(grants, admin, "station");
+  const posFleet = fleet(grants, admin, "pos");
+  const scheme = await schemeFrom((await stations.next()).certificateKeys);
   log(`  scaling: issuing ${cardCount} cards`);
-  const cards = await issueCards(scheme, station, recon, cardCount);
+  const cards = await issueCards(scheme, stations, recon, cardCount);
   const uploadUrl = `${recon}/v1/reconciliation/batches`;
   const floorUrl = `${recon}/v1/bench/floor/batch`;
 
@@ -41,17 +41,20 @@ export async function run({ urls, baseUrl, adminToken, autocannon, record, smoke
   async function measure(size) {
     const over = cards.slice(0, Math.min(size, cards.length));
     const perCard = Math.ceil(size / over.length);
-    const bodies = [];
+    const batches = [];
     for (let i = 0; i < samples; i++) {
-      const { events } = JSON.parse(await debitBatch(scheme, pos, over, perCard));
-      bodies.push(JSON.stringify({ events: events.slice(0, size) }));
+      const batch = await debitBatch(scheme, posFleet, over, perCard);
+      const { events } = JSON.parse(batch.body);
+      batches.push({ setup: batch.setup, body: JSON.stringify({ events: events.slice(0, size) }) });
     }
     const floor = await load(autocannon, floorUrl, {
-      requests: bodies.map((body) => ({ body, headers: {} })),
+      requests: batches.map(({ body }) => ({ body, headers: {} })),
       connections: 1,
     });
     assertStatus(floor, "200", `floor of ${size}`);
-    const requests = await signed(pos, uploadUrl, bodies, () => ({ "idempotency-key": crypto.randomUUID() }));
+    const requests = await signedBatches(uploadUrl, batches, () => ({
+      "idempotency-key": crypto.randomUUID(),
+    }));
     const upload = await load(autocannon, uploadUrl, { requests, connections: 1 });
     assertStatus(upload, "200", `upload of ${size}`);
     return { floor: floor.latency, upload: upload.latency };

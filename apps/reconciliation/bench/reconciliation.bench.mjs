@@ -10,10 +10,11 @@
 //   under 10 ms (seed: < 500 ms), measured at one client — a terminal sends one report at a time — after an
 //   unrecorded warm-up; a second entry shows 4 clients, where the 2-core machine (shared with the load
 //   generator) queues requests and the floor itself is far above 10 ms.
-// Terminals are enrolled through the grants Worker's public API and cards are written with the protocol's
+// Terminals are enrolled through the grants Worker's public API (a fleet: each writes no more than its grant
+// allows offline, so the uploads measured are honest terminals' own) and cards are written with the protocol's
 // own operations on virtual NTAG215 cards, so every signature is real. Run with `pnpm bench`.
 import { assertStatus, median, round2 } from "../../../scripts/lib/bench-stats.mjs";
-import { debitBatch, enrolTerminal, issueCards, load, schemeFrom, signed } from "./support.mjs";
+import { debitBatch, fleet, issueCards, load, schemeFrom, signed, signedBatches } from "./support.mjs";
 
 const BATCH_TARGET_RATIO = 3;
 const BATCH_BUDGET_MS = 300;
@@ -39,15 +40,15 @@ export async function run({ urls, baseUrl, adminToken, autocannon, record, smoke
   const reports = smoke ? 50 : 300;
   const eventsPerBatch = cardsPerSet * perCard;
 
-  log("  enrolling a station and a POS terminal");
-  const station = await enrolTerminal(grants, admin, "station");
-  const pos = await enrolTerminal(grants, admin, "pos");
-  const scheme = await schemeFrom(station.certificateKeys);
+  log("  enrolling stations and POS terminals");
+  const stations = fleet(grants, admin, "station");
+  const posFleet = fleet(grants, admin, "pos");
+  const scheme = await schemeFrom((await stations.next()).certificateKeys);
   log(`  issuing ${3 * cardsPerSet} cards`);
   const [latencySet, setB, setC] = [
-    await issueCards(scheme, station, recon, cardsPerSet),
-    await issueCards(scheme, station, recon, cardsPerSet),
-    await issueCards(scheme, station, recon, cardsPerSet),
+    await issueCards(scheme, stations, recon, cardsPerSet),
+    await issueCards(scheme, stations, recon, cardsPerSet),
+    await issueCards(scheme, stations, recon, cardsPerSet),
   ];
 
   // ---- 500-event batches beside the bare D1 insert of the same rows ---------------------------------
@@ -56,22 +57,27 @@ export async function run({ urls, baseUrl, adminToken, autocannon, record, smoke
   const runs = { floor: [], upload: [] };
   {
     log("  batch warm-up (not recorded)");
-    const body = await debitBatch(scheme, pos, latencySet, perCard);
-    await load(autocannon, floorUrl, { requests: [{ body, headers: {} }], connections: 1 });
-    const requests = await signed(pos, uploadUrl, [body], () => ({ "idempotency-key": crypto.randomUUID() }));
+    const batch = await debitBatch(scheme, posFleet, latencySet, perCard);
+    await load(autocannon, floorUrl, { requests: [{ body: batch.body, headers: {} }], connections: 1 });
+    const requests = await signedBatches(uploadUrl, [batch], () => ({
+      "idempotency-key": crypto.randomUUID(),
+    }));
     assertStatus(await load(autocannon, uploadUrl, { requests, connections: 1 }), "200", "batch warm-up");
   }
   for (let round = 1; round <= rounds; round++) {
     log(`  batch round ${round}/${rounds}: writing ${batchesPerRound * eventsPerBatch} debits`);
-    const bodies = [];
-    for (let i = 0; i < batchesPerRound; i++) bodies.push(await debitBatch(scheme, pos, latencySet, perCard));
+    const batches = [];
+    for (let i = 0; i < batchesPerRound; i++)
+      batches.push(await debitBatch(scheme, posFleet, latencySet, perCard));
     const floor = await load(autocannon, floorUrl, {
-      requests: bodies.map((body) => ({ body, headers: {} })),
+      requests: batches.map(({ body }) => ({ body, headers: {} })),
       connections: 1,
     });
     assertStatus(floor, "200", "batch floor");
     runs.floor.push(floor.latency);
-    const requests = await signed(pos, uploadUrl, bodies, () => ({ "idempotency-key": crypto.randomUUID() }));
+    const requests = await signedBatches(uploadUrl, batches, () => ({
+      "idempotency-key": crypto.randomUUID(),
+    }));
     const upload = await load(autocannon, uploadUrl, { requests, connections: 1 });
     assertStatus(upload, "200", "batch upload");
     runs.upload.push(upload.latency);
@@ -90,15 +96,15 @@ export async function run({ urls, baseUrl, adminToken, autocannon, record, smoke
 
   // ---- Sustained events per second --------------------------------------------------------------------
   log(`  sustained: ${sustainedBatches} batches from 2 clients`);
-  const sustainedBodies = [];
+  const sustainedSet = [];
   for (let i = 0; i < sustainedBatches; i++)
-    sustainedBodies.push(await debitBatch(scheme, pos, i % 2 === 0 ? setB : setC, perCard));
+    sustainedSet.push(await debitBatch(scheme, posFleet, i % 2 === 0 ? setB : setC, perCard));
   const sustainedFloor = await load(autocannon, floorUrl, {
-    requests: sustainedBodies.map((body) => ({ body, headers: {} })),
+    requests: sustainedSet.map(({ body }) => ({ body, headers: {} })),
     connections: 2,
   });
   assertStatus(sustainedFloor, "200", "sustained floor");
-  const sustainedRequests = await signed(pos, uploadUrl, sustainedBodies, () => ({
+  const sustainedRequests = await signedBatches(uploadUrl, sustainedSet, () => ({
     "idempotency-key": crypto.randomUUID(),
   }));
   const sustained = await load(autocannon, uploadUrl, { requests: sustainedRequests, connections: 2 });
@@ -117,6 +123,8 @@ export async function run({ urls, baseUrl, adminToken, autocannon, record, smoke
   });
 
   // ---- Terminal reports beside a bare 202 ----------------------------------------------------------------
+  // Any terminal of the fleet reports; a report writes nothing against its grant.
+  const pos = await posFleet.next();
   const reportUrl = `${recon}/v1/reports`;
   const acceptedUrl = `${recon}/v1/bench/floor/accepted`;
   const reportBody = () =>

@@ -1,6 +1,7 @@
-// Shared by the reconciliation benchmark modules: terminals enrolled through the grants Worker's public API,
-// cards written with the protocol's own operations on virtual NTAG215 cards (so every signature is real),
-// and an autocannon runner over a fixed list of pre-signed requests.
+// Shared by the reconciliation benchmark modules: terminals enrolled through the grants Worker's public API
+// (as many as the writes need, none writing more offline than its grant allows), cards written with the
+// protocol's own operations on virtual NTAG215 cards (so every signature is real), and an autocannon runner
+// over a fixed list of pre-signed requests.
 import {
   accessTokenHash,
   createDpopProof,
@@ -99,9 +100,32 @@ export async function terminalHeaders(setup, method, url) {
   return { authorization: `DPoP ${setup.token}`, dpop: proof };
 }
 
+/**
+ * Terminals of one role, enrolled as the writes need them: the next one takes over before a grant's offline
+ * count or value would be passed, as the writes of a real fleet are spread over its terminals. What is
+ * measured is then honest terminals' uploads, not a terminal past its grant (`over_grant_limit`).
+ */
+export function fleet(grantsBase, admin, role) {
+  let current;
+  let count = 0;
+  let value = 0;
+  return {
+    /** The terminal to make `writes` more offline writes moving `moved` in all. */
+    async next(writes = 0, moved = 0) {
+      const limits = current?.terminal.grant.limits;
+      if (!current || count + writes > limits.cumulativeCount || value + moved > limits.cumulativeValue) {
+        current = await enrolTerminal(grantsBase, admin, role);
+        count = 0;
+        value = 0;
+      }
+      count += writes;
+      value += moved;
+      return current;
+    },
+  };
+}
+
 export async function tap(scheme, setup, card, request) {
-  // The benchmark stands for many terminals' worth of taps; one grant's offline count limit would stop it.
-  setup.terminal.usage = { value: 0, count: 0 };
   const outcome = await tapVirtualCard(scheme, setup.terminal, card, request, {
     now: Math.floor(Date.now() / 1000),
   });
@@ -109,12 +133,16 @@ export async function tap(scheme, setup, card, request) {
   return outcome.result.event;
 }
 
-/** Issues and tops up `count` cards (the station's events uploaded once, not measured). */
-export async function issueCards(scheme, station, reconBase, count) {
+/** Issues and tops up `count` cards (each station's events uploaded once, not measured). */
+export async function issueCards(scheme, stations, reconBase, count) {
   const cards = [];
-  const events = [];
+  const byStation = new Map();
   for (let i = 0; i < count; i++) {
     const card = new VirtualNtag({ model: "NTAG215" });
+    // An issue counts against the station's grant; the top-up is online-only and does not.
+    const station = await stations.next(1, 0);
+    const events = byStation.get(station) ?? [];
+    byStation.set(station, events);
     const issue = await tap(scheme, station, card, { op: "issue" });
     const url = `${reconBase}/v1/topups/authorisations`;
     const { authorisationId } = await post(
@@ -125,23 +153,28 @@ export async function issueCards(scheme, station, reconBase, count) {
     events.push(issue, await tap(scheme, station, card, { op: "topup", amount: 50_000, authorisationId }));
     cards.push(card);
   }
-  for (let from = 0; from < events.length; from += 500) {
-    const url = `${reconBase}/v1/reconciliation/batches`;
-    const headers = {
-      ...(await terminalHeaders(station, "POST", url)),
-      "Idempotency-Key": crypto.randomUUID(),
-    };
-    await post(url, { events: events.slice(from, from + 500) }, headers);
-  }
+  for (const [station, events] of byStation)
+    for (let from = 0; from < events.length; from += 500) {
+      const url = `${reconBase}/v1/reconciliation/batches`;
+      const headers = {
+        ...(await terminalHeaders(station, "POST", url)),
+        "Idempotency-Key": crypto.randomUUID(),
+      };
+      await post(url, { events: events.slice(from, from + 500) }, headers);
+    }
   return cards;
 }
 
-/** One batch body: `perCard` fresh debits on every card of the set. */
-export async function debitBatch(scheme, pos, cards, perCard) {
+const DEBIT = 10;
+
+/** One batch: `perCard` fresh debits on every card of the set, by the next POS of the fleet that has room. */
+export async function debitBatch(scheme, posFleet, cards, perCard) {
+  const writes = cards.length * perCard;
+  const pos = await posFleet.next(writes, writes * DEBIT);
   const events = [];
   for (let round = 0; round < perCard; round++)
-    for (const card of cards) events.push(await tap(scheme, pos, card, { op: "debit", amount: 10 }));
-  return JSON.stringify({ events });
+    for (const card of cards) events.push(await tap(scheme, pos, card, { op: "debit", amount: DEBIT }));
+  return { setup: pos, body: JSON.stringify({ events }) };
 }
 
 /** Runs autocannon over a fixed list of requests (each used once), `connections` at a time. */
@@ -176,8 +209,17 @@ export function load(autocannon, url, { requests, connections, method = "POST" }
 
 /** Fresh DPoP proofs (single use, valid for a minute) made just before the requests go out. */
 export async function signed(setup, url, bodies, extra = () => ({})) {
+  return signedBatches(
+    url,
+    bodies.map((body) => ({ setup, body })),
+    extra,
+  );
+}
+
+/** `signed` for batches each made by its own terminal (`debitBatch`). */
+export async function signedBatches(url, batches, extra = () => ({})) {
   const out = [];
-  for (const body of bodies)
+  for (const { setup, body } of batches)
     out.push({ body, headers: { ...(await terminalHeaders(setup, "POST", url)), ...extra() } });
   return out;
 }
