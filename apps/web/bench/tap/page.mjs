@@ -102,12 +102,16 @@ globalThis.runTapBench = async ({ taps, calibration }) => {
 globalThis.profileTapSteps = async ({ taps }) => {
   let last = 0;
   const spans = {};
+  const note = (step, ms) => {
+    spans[step] ??= [];
+    spans[step].push(ms);
+  };
   const t = await createTestTerminal({
     role: "pos",
     engine: {
       onTapStep: (step) => {
         const now = performance.now();
-        (spans[step] ??= []).push(now - last);
+        note(step, now - last);
         last = now;
       },
     },
@@ -119,7 +123,7 @@ globalThis.profileTapSteps = async ({ taps }) => {
     last = start;
     const result = await t.engine.tap(transport, { op: "debit", amount: 1 });
     if (result.kind !== "done") throw new Error(`tap ${result.kind}`);
-    (spans.result ??= []).push(performance.now() - last);
+    note("result", performance.now() - last);
     total.push(performance.now() - start);
   }
   await t.engine.close();
