@@ -513,8 +513,10 @@ export async function runSimulation(
       }
       // Its customers come back once the venue's terminals hold the new deny list: one pays at another till.
       let presented: TapResult | undefined;
-      const till = plan.pick(byRole.pos.filter((t) => !revoked.has(t)));
+      let till: SimTerminal | undefined;
       atHome.push(async () => {
+        // Chosen then, among the tills not revoked by the end, so it holds the newest deny list.
+        till = plan.pick(byRole.pos.filter((t) => !revoked.has(t)));
         const card = written[0];
         if (card) presented = await tap(till, null, { op: "debit", amount: 50 }, card.transport);
       });
@@ -524,7 +526,7 @@ export async function runSimulation(
           presented?.kind === "refused" &&
           presented.code === "card_not_valid" &&
           presented.verdict?.kind === "revoked_terminal";
-        if (presented)
+        if (presented && till)
           evidence.push(`${till.name}, with the new deny list, ${describe(presented)} a card it wrote`);
         const flagged = flags.filter(
           (f) => f.kind === "revoked_terminal" && f.terminalIds.includes(r.terminalId),
