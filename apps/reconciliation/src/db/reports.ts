@@ -11,11 +11,24 @@ export interface ReportRow {
 
 export function reportStore(db: D1Database) {
   return {
-    async insert(report: TerminalReport, terminalId: string, receivedAt: number): Promise<void> {
-      await db
-        .prepare("INSERT INTO terminal_reports (terminal_id, received_at, at, report) VALUES (?, ?, ?, ?)")
-        .bind(terminalId, receivedAt, report.at, JSON.stringify(report))
+    /**
+     * Stores a report under the id of the DPoP proof it came with; false when a report with that proof id is
+     * already stored (the proof was replayed), which then stays as it was.
+     */
+    async insert(
+      report: TerminalReport,
+      terminalId: string,
+      receivedAt: number,
+      proofId: string,
+    ): Promise<boolean> {
+      const result = await db
+        .prepare(
+          `INSERT INTO terminal_reports (terminal_id, received_at, at, report, proof_id) VALUES (?, ?, ?, ?, ?)
+           ON CONFLICT DO NOTHING`,
+        )
+        .bind(terminalId, receivedAt, report.at, JSON.stringify(report), proofId)
         .run();
+      return (result.meta.changes ?? 0) > 0;
     },
 
     /** The newest report of every terminal (or of one). */
