@@ -223,3 +223,65 @@ export async function signedBatches(url, batches, extra = () => ({})) {
     out.push({ body, headers: { ...(await terminalHeaders(setup, "POST", url)), ...extra() } });
   return out;
 }
+
+/**
+ * The Worker's own socket under `wrangler dev`. wrangler serves its URL from a separate workerd process
+ * running a reload proxy (its ProxyWorker, a Durable Object that holds requests while the Worker rebuilds),
+ * which fetches each request again from the workerd running the Worker itself: a second HTTP hop that no
+ * deployment has, costing a bare 202 about as much as the Worker does. Found on Linux from /proc (the
+ * proxy's parent wrangler, its other workerd child, the listening socket of that one answering /healthz
+ * as `service`); null anywhere else or when not found, and the caller measures through wrangler's URL.
+ */
+export async function workerSocket(url, service) {
+  if (process.platform !== "linux") return null;
+  try {
+    const { readFileSync, readdirSync, readlinkSync } = await import("node:fs");
+    const listening = new Map(); // socket inode → port, for sockets listening on 127.0.0.1
+    for (const line of readFileSync("/proc/net/tcp", "utf8").split("\n").slice(1)) {
+      const f = line.trim().split(/\s+/);
+      if (f.length < 10 || f[3] !== "0A") continue;
+      const [address, port] = f[1].split(":");
+      if (address === "0100007F") listening.set(f[9], Number.parseInt(port, 16));
+    }
+    const pids = readdirSync("/proc").filter((d) => /^\d+$/.test(d));
+    const parentOf = (pid) => readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ")[1];
+    const portsOf = (pid) => {
+      const ports = [];
+      for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+        const inode = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`))?.[1];
+        if (inode && listening.has(inode)) ports.push(listening.get(inode));
+      }
+      return ports;
+    };
+    const wranglerPort = Number(new URL(url).port);
+    const proxy = pids.find((pid) => {
+      try {
+        return portsOf(pid).includes(wranglerPort);
+      } catch {
+        return false;
+      }
+    });
+    if (!proxy) return null;
+    const wrangler = parentOf(proxy);
+    for (const pid of pids) {
+      try {
+        if (pid === proxy || parentOf(pid) !== wrangler) continue;
+        if (!readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("workerd")) continue;
+        for (const port of portsOf(pid)) {
+          const candidate = `http://127.0.0.1:${port}`;
+          const answer = await fetch(`${candidate}/healthz`, { signal: AbortSignal.timeout(2_000) }).catch(
+            () => null,
+          );
+          if (!answer?.ok) continue;
+          const body = await answer.json().catch(() => null);
+          if (body?.service === service) return candidate;
+        }
+      } catch {
+        // A process that went away, or whose fds are not ours to read.
+      }
+    }
+  } catch {
+    return null;
+  }
+  return null;
+}
