@@ -5,9 +5,19 @@
 //   seeded quickly enough) events. The stored events are synthetic rows on cards of their own, bulk-inserted
 //   through `POST /v1/bench/floor/seed`; the uploaded cards' ledgers are extended from their tails, so the
 //   figure shows what the size of the tables costs an upload.
-// Terminals, cards and every signature are real (support.mjs). `smoke` uses tiny sizes.
+// Terminals, cards and every signature are real (support.mjs); uploads and floors go to the Worker's own
+// socket when it can be found, as in reconciliation.bench.mjs. `smoke` uses tiny sizes.
 import { assertStatus, round2 } from "../../../scripts/lib/bench-stats.mjs";
-import { debitBatch, fleet, issueCards, load, post, schemeFrom, signedBatches } from "./support.mjs";
+import {
+  debitBatch,
+  fleet,
+  issueCards,
+  load,
+  post,
+  schemeFrom,
+  signedBatches,
+  workerSocket,
+} from "./support.mjs";
 
 /** Seeding 1M rows is tried only when 100k went at least this fast (rows per second). */
 const MILLION_SEED_MIN_RATE = 20_000;
@@ -34,8 +44,7 @@ export async function run({ urls, baseUrl, adminToken, autocannon, record, smoke
   const scheme = await schemeFrom((await stations.next()).certificateKeys);
   log(`  scaling: issuing ${cardCount} cards`);
   const cards = await issueCards(scheme, stations, recon, cardCount);
-  const uploadUrl = `${recon}/v1/reconciliation/batches`;
-  const floorUrl = `${recon}/v1/bench/floor/batch`;
+  let where = "";
 
   /** `samples` batches of `size` debits: floor first, then the upload of the same rows, one client. */
   async function measure(size) {
@@ -47,7 +56,12 @@ export async function run({ urls, baseUrl, adminToken, autocannon, record, smoke
       const { events } = JSON.parse(batch.body);
       batches.push({ setup: batch.setup, body: JSON.stringify({ events: events.slice(0, size) }) });
     }
-    const floor = await load(autocannon, floorUrl, {
+    // Looked up again each time: the Worker's socket moves when wrangler rebuilds it.
+    const socket = await workerSocket(recon, "reconciliation");
+    where = socket ? "at the Worker's own socket" : "through wrangler dev's URL";
+    const base = socket ?? recon;
+    const uploadUrl = `${base}/v1/reconciliation/batches`;
+    const floor = await load(autocannon, `${base}/v1/bench/floor/batch`, {
       requests: batches.map(({ body }) => ({ body, headers: {} })),
       connections: 1,
     });
@@ -73,7 +87,7 @@ export async function run({ urls, baseUrl, adminToken, autocannon, record, smoke
       floor_p99_ms: round2(floor.p99),
       ratio: round2(upload.p99 / floor.p99),
       target_ratio: null,
-      notes: `${samples} batches over ${Math.min(size, cards.length)} cards, one client; p99 of ${samples} samples is their slowest; floor p50 ${round2(floor.p50)} ms`,
+      notes: `${samples} batches over ${Math.min(size, cards.length)} cards, one client; p99 of ${samples} samples is their slowest; floor p50 ${round2(floor.p50)} ms; measured ${where}`,
     });
   }
 
@@ -104,7 +118,7 @@ export async function run({ urls, baseUrl, adminToken, autocannon, record, smoke
       floor_p99_ms: round2(floor.p99),
       ratio: round2(upload.p99 / floor.p99),
       target_ratio: null,
-      notes: `${stored} events in the table (synthetic ones on cards of their own, bulk-seeded); ${samples} batches, one client; floor p50 ${round2(floor.p50)} ms`,
+      notes: `${stored} events in the table (synthetic ones on cards of their own, bulk-seeded); ${samples} batches, one client; floor p50 ${round2(floor.p50)} ms; measured ${where}`,
     });
   }
 }
