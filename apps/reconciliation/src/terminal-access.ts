@@ -40,9 +40,12 @@ export const activeTerminal = terminalAuth<ReconciliationEnv>({
  * still deliver its outbox, because the events before its revocation are real sales and the ones after
  * are the evidence its `revoked_terminal` flags rest on. Unknown terminals are still refused.
  */
-const delivering = async (c: Context<ReconciliationEnv>, principal: TerminalStatusPrincipal) =>
-  (await standing(c, principal)) === "unknown" ? "unknown" : ("active" as const);
-type TerminalStatusPrincipal = { terminalId: string; terminalNumber: number };
+async function delivering(
+  c: Context<ReconciliationEnv>,
+  principal: { terminalId: string; terminalNumber: number },
+): Promise<TerminalStatus> {
+  return (await standing(c, principal)) === "unknown" ? "unknown" : "active";
+}
 
 export const deliveringTerminal = terminalAuth<ReconciliationEnv>({ ...common, terminalStatus: delivering });
 
