@@ -31,6 +31,7 @@ import {
   deviceKeyOf,
   type GrantsRpc,
   type GrantsTerminal,
+  knownTerminal,
   lookupTerminal,
 } from "../upstream/grants.ts";
 import { type EventEncoding, encodeEvent } from "../verification/event-encoding.ts";
@@ -74,27 +75,26 @@ export interface IngestRequest {
   events: readonly PreparedEvent[];
   grantTokens: readonly string[];
   requestId?: string;
-  /** What the grants Worker says, when the caller asked while the events were prepared (`readUpstream`). */
-  upstream?: UpstreamFacts;
-}
-
-/** What verification needs from the grants Worker: the keys, and the uploader as the directory has it now. */
-export interface UpstreamFacts {
-  jwks: Jwks;
-  keys: Map<number, CryptoKey>;
-  terminal: GrantsTerminal | null;
+  /** The grants Worker's keys, when the caller asked for them while the events were prepared. */
+  keys?: { jwks: Jwks; keys: Map<number, CryptoKey> };
+  /** The uploader in the terminal directory, when the caller asked while the events were prepared. */
+  terminal?: TerminalReads;
 }
 
 /**
- * Asks the grants Worker for what verification needs. The terminal is read afresh: its revocation, however
- * recent, decides which of the events are flagged `revoked_terminal`.
+ * The uploader as the terminal directory has it now (`now`, read afresh: its revocation, however recent,
+ * decides which events are flagged `revoked_terminal`), and as this isolate last heard of it (`known`), which
+ * verification starts with while `now` is on its way.
  */
-export async function readUpstream(grants: GrantsRpc, terminalNumber: number): Promise<UpstreamFacts> {
-  const [{ jwks, keys }, terminal] = await Promise.all([
-    backendKeys(grants),
-    lookupTerminal(grants, terminalNumber, { fresh: true }),
-  ]);
-  return { jwks, keys, terminal };
+export interface TerminalReads {
+  now: Promise<GrantsTerminal | null>;
+  known?: GrantsTerminal | null;
+}
+
+export function readTerminal(grants: GrantsRpc, terminalNumber: number): TerminalReads {
+  const now = lookupTerminal(grants, terminalNumber, { fresh: true });
+  now.catch(() => {});
+  return { now, known: knownTerminal(terminalNumber) };
 }
 
 export type IngestOutcome =
@@ -184,10 +184,13 @@ export async function ingestBatch(deps: IngestDeps, request: IngestRequest): Pro
 
   const items: readonly Item[] = request.events;
 
-  // What verification needs from the grants Worker, and the grants the events name.
-  const { jwks, keys, terminal } =
-    request.upstream ?? (await readUpstream(deps.grants, uploader.terminalNumber));
-  const deviceKey = terminal ? await deviceKeyOf(terminal) : null;
+  // What verification needs from the grants Worker, and the grants the events name. Verification starts with
+  // the terminal as this isolate knew it; the directory's answer, once in, decides (`settleTerminal`).
+  const { jwks, keys } = request.keys ?? (await backendKeys(deps.grants));
+  const reads = request.terminal ?? readTerminal(deps.grants, uploader.terminalNumber);
+  let settled = reads.known === undefined;
+  let terminal = reads.known === undefined ? await reads.now : reads.known;
+  let deviceKey = terminal ? await deviceKeyOf(terminal) : null;
   const grants = new Map<string, SessionGrantClaims>([[uploader.grant.jti, uploader.grant]]);
   for (const token of request.grantTokens) {
     // An older grant is checked for its signature and owner; its validity window is judged per event.
@@ -216,6 +219,19 @@ export async function ingestBatch(deps: IngestDeps, request: IngestRequest): Pro
   };
 
   const verdicts = new Map<number, EventVerdict>();
+  /**
+   * Waits for the directory's answer on the terminal; if it says anything else than what verification started
+   * with (revoked a moment ago, another key), every verdict is dropped and each event is verified again under it.
+   */
+  async function settleTerminal(): Promise<void> {
+    if (settled) return;
+    const now = await reads.now;
+    settled = true;
+    if (JSON.stringify(now) === JSON.stringify(terminal)) return;
+    terminal = now;
+    deviceKey = now ? await deviceKeyOf(now) : null;
+    verdicts.clear();
+  }
   const verify = async (item: Item): Promise<EventVerdict> => {
     let verdict = verdicts.get(item.index);
     if (!verdict) {
@@ -294,6 +310,7 @@ export async function ingestBatch(deps: IngestDeps, request: IngestRequest): Pro
     namedRead.catch(() => {});
     talliesRead.catch(() => {});
     const stored = await verifyWhileReading(events.findByIds(ids));
+    await settleTerminal();
 
     // Classify, first occurrence of an id in the batch winning over later ones.
     const firstInBatch = new Map<string, Item>();

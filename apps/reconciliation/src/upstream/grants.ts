@@ -111,6 +111,15 @@ export async function lookupTerminal(
 }
 
 /**
+ * What this isolate last heard of the terminal with this number, while that answer is within its 30 s;
+ * undefined when it has none. Never a substitute for asking: see `lookupTerminal`'s `fresh`.
+ */
+export function knownTerminal(terminalNumber: number): GrantsTerminal | null | undefined {
+  const hit = terminals.get(terminalNumber);
+  return hit && hit.until > Date.now() ? hit.value : undefined;
+}
+
+/**
  * The JWKS, which verifies grants, and the certificate keys by version, which verify the certificates in
  * uploaded slots: two sets, so a grant key never verifies a certificate nor the reverse (ADR 0004).
  */

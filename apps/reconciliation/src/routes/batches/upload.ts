@@ -15,9 +15,9 @@ import { batchStore } from "../../db/batches.ts";
 import type { ReconciliationEnv } from "../../env.ts";
 import { idempotencyCache } from "../../kv/idempotency-cache.ts";
 import { denyFlagged } from "../../reconciliation/auto-deny.ts";
-import { ingestBatch, prepareEvents, readUpstream } from "../../reconciliation/ingest.ts";
+import { ingestBatch, prepareEvents, readTerminal } from "../../reconciliation/ingest.ts";
 import { deliveringTerminal } from "../../terminal-access.ts";
-import { grantsRpc } from "../../upstream/grants.ts";
+import { backendKeys, grantsRpc } from "../../upstream/grants.ts";
 import { currentPolicy, policyVersion } from "../../upstream/policy.ts";
 import { IdempotencyKeyHeader, ReconcileResultSchema, UploadBody, uploadBodyJson } from "./schemas.ts";
 
@@ -103,14 +103,16 @@ export const uploadBatch: RouteHandler<typeof uploadBatchRoute, ReconciliationEn
   // parsed, encoded and fingerprinted (CPU work) while the answers are on their way.
   const storedRead = storedAnswer(c, principal.terminalId, key);
   const policyRead = currentPolicy(c.env);
-  const upstreamRead = readUpstream(grantsRpc(c.env), principal.terminalNumber);
-  for (const read of [storedRead, policyRead, upstreamRead]) read.catch(() => {});
+  const keysRead = backendKeys(grantsRpc(c.env));
+  // Not waited for here: verification starts with the terminal as this isolate knows it (ingest.ts).
+  const terminal = readTerminal(grantsRpc(c.env), principal.terminalNumber);
+  for (const read of [storedRead, policyRead, keysRead]) read.catch(() => {});
   const events = await prepareEvents(body.events);
   const bodyHash = toHex(await sha256(utf8.encode(uploadBodyJson(events, body.grants))));
 
   const earlier = previousAnswer(await storedRead, bodyHash);
   if (earlier) return replay(c, earlier);
-  const [policy, upstream] = await Promise.all([policyRead, upstreamRead]);
+  const [policy, keys] = await Promise.all([policyRead, keysRead]);
 
   const outcome = await ingestBatch(
     {
@@ -126,7 +128,8 @@ export const uploadBatch: RouteHandler<typeof uploadBatchRoute, ReconciliationEn
       events,
       grantTokens: body.grants ?? [],
       requestId: c.get("requestId"),
-      upstream,
+      keys,
+      terminal,
     },
   );
   if (outcome.kind === "raced") {
