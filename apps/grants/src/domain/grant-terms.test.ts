@@ -58,11 +58,22 @@ describe("grantTerms", () => {
   it("starts the certificate on the hour before issue and covers the whole grant", () => {
     const { claims, certificate } = grantTerms(input);
     expect(certificate.validFrom % HOUR).toBe(0);
-    expect(certificate.validFrom).toBeLessThanOrEqual(claims.iat);
-    expect(claims.iat - certificate.validFrom).toBeLessThan(HOUR);
+    expect(certificate.validFrom).toBeLessThanOrEqual(claims.iat - policy.clockSkewSeconds);
+    expect(claims.iat - policy.clockSkewSeconds - certificate.validFrom).toBeLessThan(HOUR);
     const validUntil = certificate.validFrom + certificate.validHours * HOUR;
     expect(validUntil).toBeGreaterThanOrEqual(claims.exp);
     expect(validUntil - claims.exp).toBeLessThan(HOUR);
+  });
+
+  it("starts the certificate early enough for a clock running behind by the skew allowance, even just past the hour", () => {
+    const justPastTheHour = Math.floor(input.now / HOUR) * HOUR + 5;
+    const { certificate } = grantTerms({ ...input, now: justPastTheHour });
+    expect(policy.clockSkewSeconds).toBeGreaterThan(5);
+    // The terminal's clock reads the issue time minus the allowance: the certificate must already be valid.
+    expect(certificate.validFrom).toBeLessThanOrEqual(justPastTheHour - policy.clockSkewSeconds);
+    expect(certificate.validFrom + certificate.validHours * HOUR).toBeGreaterThanOrEqual(
+      justPastTheHour + policy.grant.lifetimeSeconds,
+    );
   });
 
   it("asks for a refresh one refresh margin before expiry, never before issue", () => {

@@ -47,8 +47,10 @@ export function grantTerms(input: GrantTermsInput): GrantTerms {
   // producing a grant (signGrant would refuse it anyway).
   const ops = rolePolicy.operations.filter((op) => ROLE_CEILING[subject.role].includes(op));
   const exp = now + policy.grant.lifetimeSeconds;
-  // Certificates start on the hour (cards store whole hours) and cover the whole grant window.
-  const validFrom = Math.floor(now / HOUR) * HOUR;
+  // Certificates start on the hour (cards store whole hours) and cover the whole grant window. The start is
+  // taken from the clock-skew allowance before issue, so a terminal whose clock runs behind by up to that much
+  // can write at once, even in the first minutes of an hour.
+  const validFrom = Math.floor((now - policy.clockSkewSeconds) / HOUR) * HOUR;
   const validHours = Math.ceil((exp - validFrom) / HOUR);
   const claims: SessionGrantClaims = {
     iss: input.issuer,
