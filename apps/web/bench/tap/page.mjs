@@ -38,7 +38,8 @@ function openFloorDatabase() {
 
 function putDurably(db, key, value) {
   return new Promise((resolve, reject) => {
-    const tx = db.transaction("events", "readwrite");
+    // As durable as the tap's own journal write (packages/terminal-engine/src/storage/database.ts).
+    const tx = db.transaction("events", "readwrite", { durability: "strict" });
     tx.objectStore("events").put(value, key);
     tx.oncomplete = () => resolve();
     tx.onerror = () => reject(tx.error);

@@ -264,7 +264,9 @@ export async function inTransaction<Names extends StoreName[], Mode extends IDBT
 /**
  * Puts records into one store in one transaction and resolves once it has committed — `inTransaction` for the
  * tap's own writes, on the bare IndexedDB API: with one or two requests, idb's promise per request and per
- * transaction costs as much as the write.
+ * transaction costs as much as the write. The commit is `strict`: it resolves only once the write is flushed
+ * to disk, since Chromium's default ("relaxed") may lose a just-committed transaction on power loss, and a
+ * tap is shown as done on the strength of this write.
  */
 export function putRecords<Name extends StoreName>(
   db: TerminalDatabase,
@@ -272,7 +274,7 @@ export function putRecords<Name extends StoreName>(
   records: readonly StoreValue<TerminalSchema, Name>[],
 ): Promise<void> {
   return new Promise((resolve, reject) => {
-    const tx = unwrap(db).transaction(store, "readwrite");
+    const tx = unwrap(db).transaction(store, "readwrite", { durability: "strict" });
     const target = tx.objectStore(store);
     for (const record of records) target.put(record);
     tx.oncomplete = () => resolve();
