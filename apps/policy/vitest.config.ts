@@ -1,5 +1,6 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
+import { unstable_readConfig } from "wrangler";
 
 export default defineConfig(async () => ({
   plugins: [
@@ -10,6 +11,8 @@ export default defineConfig(async () => ({
         // Read in Node here, applied inside workerd by test/setup.ts.
         bindings: {
           TEST_MIGRATIONS: await readD1Migrations("./migrations"),
+          // The rate limits as wrangler.jsonc declares them, so a test can check the code restates them.
+          TEST_RATE_LIMITS: JSON.stringify(unstable_readConfig({ config: "./wrangler.jsonc" }).ratelimits),
           // A test-only bootstrap admin (a Wrangler secret in production; never in wrangler.jsonc).
           BOOTSTRAP_ADMIN_TOKEN: "test-bootstrap-admin-token-0123456789abcdef",
         },

@@ -5,6 +5,7 @@
 import { auditTrail, authenticate, createServiceApp, registerSecuritySchemes } from "@tessera/service-kit";
 import type { PolicyEnv } from "./env.ts";
 import { confirmCredential } from "./identity/credentials.ts";
+import { bearerFailureLimit } from "./identity/rate-limits.ts";
 import { adminTokenRoutes } from "./routes/admin-tokens/index.ts";
 import { apiKeyRoutes } from "./routes/api-keys/index.ts";
 import { benchRoutes } from "./routes/bench/floor.ts";
@@ -21,10 +22,13 @@ import { POLICY_SERVICE } from "./service.ts";
 const app = createServiceApp<PolicyEnv>(POLICY_SERVICE);
 registerSecuritySchemes(app);
 
+// The audit helper first: a lockout noticed while authenticating is audited too (it reads the principal
+// when called, not when set up).
+app.use("*", auditTrail({ service: POLICY_SERVICE.service }));
 // Every request's credential is resolved once; this Worker also asks its own D1, so a revocation made
 // here takes effect here at once. Each route's declared access then admits or refuses the principal.
-app.use("*", authenticate({ confirm: confirmCredential }));
-app.use("*", auditTrail({ service: POLICY_SERVICE.service }));
+// A client that keeps presenting bad bearer credentials is refused with 429 for the rest of the window.
+app.use("*", authenticate({ confirm: confirmCredential, bearerFailures: bearerFailureLimit }));
 
 // One app.route() per resource; each resource's folder registers its own operations.
 app.route("/v1", metaRoutes);

@@ -1,58 +1,18 @@
 import { env } from "cloudflare:workers";
 import { hashSecret } from "@tessera/service-kit";
 import { describe, expect, it } from "vitest";
+import {
+  type Ceremony,
+  fromAddress,
+  invite,
+  join,
+  randomAddress,
+  sessionCookieOf,
+  signIn,
+  signInOptions,
+} from "./support/passkeys.ts";
 import { VirtualAuthenticator } from "./support/virtual-authenticator.ts";
 import { auditEntries, bodyOf, bootstrap, CONSOLE_ORIGIN, call, json, problemOf } from "./support/worker.ts";
-
-interface Ceremony {
-  challengeId: string;
-  options: {
-    challenge: string;
-    rp: { id: string; name: string };
-    user: { id: string; name: string };
-    rpId?: string;
-  };
-}
-
-async function invite(role: "admin" | "operator" | "auditor" = "operator") {
-  const email = `person-${crypto.randomUUID()}@example.org`;
-  const response = await call(
-    "/v1/invitations",
-    json("POST", { email, name: "Grace Hopper", role }, bootstrap),
-  );
-  expect(response.status).toBe(201);
-  return { email, ...(await bodyOf<{ id: string; token: string }>(response)) };
-}
-
-function sessionCookieOf(response: Response): string {
-  const header = response.headers.get("Set-Cookie") ?? "";
-  expect(header).toMatch(/^__Host-tessera_session=tss_[A-Za-z0-9_-]+;/);
-  expect(header).toContain("HttpOnly");
-  expect(header).toContain("Secure");
-  expect(header).toContain("SameSite=Strict");
-  expect(header).toContain("Path=/");
-  return header.split(";")[0]!;
-}
-
-async function join(role: "admin" | "operator" | "auditor" = "operator") {
-  const invitation = await invite(role);
-  const authenticator = await VirtualAuthenticator.create();
-  const options = await bodyOf<Ceremony>(
-    await call("/v1/passkeys/registration-options", json("POST", { invitation: invitation.token })),
-  );
-  const response = await authenticator.register(options.options, CONSOLE_ORIGIN);
-  const registered = await call(
-    "/v1/passkeys",
-    json("POST", { invitation: invitation.token, challengeId: options.challengeId, response }),
-  );
-  return { invitation, authenticator, registered };
-}
-
-async function signIn(authenticator: VirtualAuthenticator) {
-  const options = await bodyOf<Ceremony>(await call("/v1/sessions/options", { method: "POST" }));
-  const response = await authenticator.authenticate(options.options, CONSOLE_ORIGIN, "localhost");
-  return call("/v1/sessions", json("POST", { challengeId: options.challengeId, response }));
-}
 
 describe("joining by invitation with a passkey", () => {
   it("registers the invitee's passkey, creates the person and signs them in with a session cookie", async () => {
@@ -78,7 +38,7 @@ describe("joining by invitation with a passkey", () => {
     const { invitation } = await join();
     const again = await call(
       "/v1/passkeys/registration-options",
-      json("POST", { invitation: invitation.token }),
+      json("POST", { invitation: invitation.token }, fromAddress(randomAddress())),
     );
     expect((await problemOf(again)).code).toBe("invitation_invalid");
   });
@@ -89,7 +49,10 @@ describe("joining by invitation with a passkey", () => {
       (await call(`/v1/invitations/${invitation.id}`, { method: "DELETE", headers: bootstrap })).status,
     ).toBe(204);
     for (const token of [invitation.token, "tsi_not-an-invitation-at-all-000000"]) {
-      const response = await call("/v1/passkeys/registration-options", json("POST", { invitation: token }));
+      const response = await call(
+        "/v1/passkeys/registration-options",
+        json("POST", { invitation: token }, fromAddress(randomAddress())),
+      );
       expect((await problemOf(response)).code).toBe("invitation_invalid");
     }
   });
@@ -97,20 +60,29 @@ describe("joining by invitation with a passkey", () => {
   it("refuses a registration answered for another origin or challenge", async () => {
     const invitation = await invite();
     const authenticator = await VirtualAuthenticator.create();
+    const client = fromAddress(randomAddress());
     const options = await bodyOf<Ceremony>(
-      await call("/v1/passkeys/registration-options", json("POST", { invitation: invitation.token })),
+      await call("/v1/passkeys/registration-options", json("POST", { invitation: invitation.token }, client)),
     );
     const phished = await authenticator.register(options.options, "https://evil.example");
     const response = await call(
       "/v1/passkeys",
-      json("POST", { invitation: invitation.token, challengeId: options.challengeId, response: phished }),
+      json(
+        "POST",
+        { invitation: invitation.token, challengeId: options.challengeId, response: phished },
+        client,
+      ),
     );
     expect((await problemOf(response)).code).toBe("webauthn_failed");
     // The challenge is single-use, even after a failure.
     const honest = await authenticator.register(options.options, CONSOLE_ORIGIN);
     const replay = await call(
       "/v1/passkeys",
-      json("POST", { invitation: invitation.token, challengeId: options.challengeId, response: honest }),
+      json(
+        "POST",
+        { invitation: invitation.token, challengeId: options.challengeId, response: honest },
+        client,
+      ),
     );
     expect((await problemOf(replay)).code).toBe("webauthn_failed");
   });
@@ -131,12 +103,13 @@ describe("passkey sign-in and sessions", () => {
 
   it("refuses an assertion signed over another challenge", async () => {
     const { authenticator } = await join();
-    const first = await bodyOf<Ceremony>(await call("/v1/sessions/options", { method: "POST" }));
-    const second = await bodyOf<Ceremony>(await call("/v1/sessions/options", { method: "POST" }));
+    const address = randomAddress();
+    const first = await bodyOf<Ceremony>(await signInOptions(address));
+    const second = await bodyOf<Ceremony>(await signInOptions(address));
     const answer = await authenticator.authenticate(first.options, CONSOLE_ORIGIN, "localhost");
     const response = await call(
       "/v1/sessions",
-      json("POST", { challengeId: second.challengeId, response: answer }),
+      json("POST", { challengeId: second.challengeId, response: answer }, fromAddress(address)),
     );
     expect((await problemOf(response)).code).toBe("webauthn_failed");
   });
@@ -195,7 +168,7 @@ describe("passkey sign-in and sessions", () => {
   });
 
   it("ends a person's sessions when an admin changes their role, and keeps them out once disabled", async () => {
-    const { registered, authenticator } = await join("admin");
+    const { registered, authenticator } = await join("operator");
     const cookie = sessionCookieOf(registered);
     const me = await bodyOf<{ id: string }>(await call("/v1/me", { headers: { Cookie: cookie } }));
     const demoted = await call(`/v1/people/${me.id}`, json("PATCH", { role: "auditor" }, bootstrap));

@@ -13,6 +13,7 @@ import { invitationRepository } from "../../db/invitations.ts";
 import { peopleRepository } from "../../db/people.ts";
 import { challengeRepository } from "../../db/webauthn-challenges.ts";
 import type { PolicyEnv } from "../../env.ts";
+import { limitPasskeyClient, limitPasskeyInvitation } from "../../identity/rate-limits.ts";
 import { startSession } from "../../identity/sessions.ts";
 import { relyingParty } from "../../identity/webauthn.ts";
 import { Me, RegisterPasskey } from "../../schemas/identity.ts";
@@ -22,13 +23,15 @@ const route = secureRoute({
   path: "/passkeys",
   // The invitation token and the answered challenge are the credential here; both are checked below.
   access: { public: true },
+  middleware: [limitPasskeyClient("registration")],
   tags: ["Identity"],
   summary: "Finish registering a passkey (invitee); signs in",
-  description: "Sets the session cookie (Secure, HttpOnly, SameSite=Strict). Audited as the invitee joining.",
+  description:
+    "Sets the session cookie (Secure, HttpOnly, SameSite=Strict). Audited as the invitee joining. Limited per client address and per invitation (429 with `Retry-After`).",
   request: { body: { required: true, content: { "application/json": { schema: RegisterPasskey } } } },
   responses: {
     201: { description: "Registered and signed in", content: { "application/json": { schema: Me } } },
-    ...problemResponses(400, 401, 422, 503),
+    ...problemResponses(400, 401, 422, 429, 503),
   },
 });
 
@@ -39,6 +42,7 @@ export const registerPasskey = createServiceRouter<PolicyEnv>().openapi(route, a
   const invitation = await invitations.findOpenByTokenHash(await hashSecret(body.invitation), now);
   if (!invitation)
     throw new TesseraError("invitation_invalid", "This invitation is unknown, used, withdrawn or expired");
+  await limitPasskeyInvitation(c, "registration", invitation.id);
   const challenge = await challengeRepository(c.env.DB).consume(body.challengeId, "registration", now);
   if (!challenge || challenge.invitationId !== invitation.id || !challenge.webauthnUserId)
     throw new TesseraError("webauthn_failed", "The challenge is unknown, used or expired; start again");

@@ -7,6 +7,7 @@ import { invitationRepository } from "../../db/invitations.ts";
 import { peopleRepository } from "../../db/people.ts";
 import { challengeRepository } from "../../db/webauthn-challenges.ts";
 import type { PolicyEnv } from "../../env.ts";
+import { limitPasskeyClient, limitPasskeyInvitation } from "../../identity/rate-limits.ts";
 import { CEREMONY_TIMEOUT_MS, relyingParty } from "../../identity/webauthn.ts";
 import { CeremonyOptions, RegistrationOptionsRequest } from "../../schemas/identity.ts";
 
@@ -15,10 +16,11 @@ const route = secureRoute({
   path: "/passkeys/registration-options",
   // The invitation token is the credential here; it is checked in the handler.
   access: { public: true },
+  middleware: [limitPasskeyClient("registration_options")],
   tags: ["Identity"],
   summary: "Start registering a passkey (invitee)",
   description:
-    "Pass `options` to `startRegistration()` of @simplewebauthn/browser, then send the result to `POST /v1/passkeys`.",
+    "Pass `options` to `startRegistration()` of @simplewebauthn/browser, then send the result to `POST /v1/passkeys`. Limited per client address and per invitation (429 with `Retry-After`).",
   request: {
     body: { required: true, content: { "application/json": { schema: RegistrationOptionsRequest } } },
   },
@@ -27,7 +29,7 @@ const route = secureRoute({
       description: "Creation options and the challenge id",
       content: { "application/json": { schema: CeremonyOptions } },
     },
-    ...problemResponses(400, 422),
+    ...problemResponses(400, 422, 429),
   },
 });
 
@@ -39,6 +41,7 @@ export const registrationOptions = createServiceRouter<PolicyEnv>().openapi(rout
   );
   if (!invitation)
     throw new TesseraError("invitation_invalid", "This invitation is unknown, used, withdrawn or expired");
+  await limitPasskeyInvitation(c, "registration_options", invitation.id);
   const people = peopleRepository(c.env.DB);
   const existing = await people.findByEmail(invitation.email);
   const userId = existing?.webauthnUserId ?? toBase64Url(crypto.getRandomValues(new Uint8Array(32)));

@@ -1,8 +1,9 @@
 /** `POST /v1/sessions/options`: a WebAuthn challenge for signing in with any registered passkey. */
 import { generateAuthenticationOptions } from "@simplewebauthn/server";
-import { createServiceRouter, secureRoute } from "@tessera/service-kit";
+import { createServiceRouter, problemResponses, secureRoute } from "@tessera/service-kit";
 import { challengeRepository } from "../../db/webauthn-challenges.ts";
 import type { PolicyEnv } from "../../env.ts";
+import { limitPasskeyClient } from "../../identity/rate-limits.ts";
 import { CEREMONY_TIMEOUT_MS, relyingParty } from "../../identity/webauthn.ts";
 import { CeremonyOptions } from "../../schemas/identity.ts";
 
@@ -10,15 +11,17 @@ const route = secureRoute({
   method: "post",
   path: "/sessions/options",
   access: { public: true },
+  middleware: [limitPasskeyClient("sign_in_options")],
   tags: ["Identity"],
   summary: "Start a passkey sign-in",
   description:
-    "Pass `options` to `startAuthentication()` of @simplewebauthn/browser, then send the result to `POST /v1/sessions`.",
+    "Pass `options` to `startAuthentication()` of @simplewebauthn/browser, then send the result to `POST /v1/sessions`. Limited per client address (429 with `Retry-After`).",
   responses: {
     200: {
       description: "Request options and the challenge id",
       content: { "application/json": { schema: CeremonyOptions } },
     },
+    ...problemResponses(429),
   },
 });
 

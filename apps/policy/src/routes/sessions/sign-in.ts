@@ -5,6 +5,7 @@ import { createServiceRouter, problemResponses, secureRoute } from "@tessera/ser
 import { peopleRepository } from "../../db/people.ts";
 import { challengeRepository } from "../../db/webauthn-challenges.ts";
 import type { PolicyEnv } from "../../env.ts";
+import { limitPasskeyClient } from "../../identity/rate-limits.ts";
 import { startSession } from "../../identity/sessions.ts";
 import { relyingParty } from "../../identity/webauthn.ts";
 import { Me, SignIn } from "../../schemas/identity.ts";
@@ -14,13 +15,15 @@ const route = secureRoute({
   path: "/sessions",
   // The passkey assertion over a fresh challenge is the credential here.
   access: { public: true },
+  middleware: [limitPasskeyClient("sign_in")],
   tags: ["Identity"],
   summary: "Sign in with a passkey",
-  description: "Sets the session cookie (Secure, HttpOnly, SameSite=Strict; 8 hours). Audited.",
+  description:
+    "Sets the session cookie (Secure, HttpOnly, SameSite=Strict; 8 hours). Audited. Limited per client address (429 with `Retry-After`).",
   request: { body: { required: true, content: { "application/json": { schema: SignIn } } } },
   responses: {
     201: { description: "Signed in", content: { "application/json": { schema: Me } } },
-    ...problemResponses(401, 422, 503),
+    ...problemResponses(401, 422, 429, 503),
   },
 });
 
