@@ -37,6 +37,7 @@ export const ERROR_CODES = [
   "key_rotation_invalid",
   "invitation_invalid",
   "webauthn_failed",
+  "last_admin",
   "internal_error",
   "service_unavailable",
 ] as const;
@@ -73,6 +74,7 @@ export function statusForCode(code: ErrorCode): number {
     case "idempotency_conflict":
     case "enrolment_code_used":
     case "key_rotation_invalid":
+    case "last_admin":
       return 409;
     case "enrolment_code_expired":
       return 410;
@@ -135,6 +137,7 @@ export const ERROR_TITLES: Record<ErrorCode, string> = {
   key_rotation_invalid: "Key rotation not possible now",
   invitation_invalid: "Invitation not valid",
   webauthn_failed: "Passkey verification failed",
+  last_admin: "The last active admin must stay an active admin",
   internal_error: "Internal error",
   service_unavailable: "Service unavailable",
 };

@@ -12,6 +12,10 @@ describe("error codes", () => {
     }
   });
 
+  it("answers refusals that would leave the console without an admin as 409 Conflict", () => {
+    expect(statusForCode("last_admin")).toBe(409);
+  });
+
   it("builds RFC 9457 documents that parse with the shared schema", () => {
     const doc = new TesseraError("enrolment_code_expired", "code 4F7K expired at 10:00").toProblem(
       "/v1/terminals",
