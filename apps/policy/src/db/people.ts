@@ -54,6 +54,9 @@ export interface PasskeyRow {
   transports: string[];
 }
 
+/** An admin who can act: the role, not disabled. */
+const ACTIVE_ADMIN = (table: string) => `${table}.role = 'admin' AND ${table}.disabled_at IS NULL`;
+
 const PERSON_SELECT = `SELECT p.id, p.email, p.name, p.role, p.webauthn_user_id, p.created_at, p.disabled_at,
   (SELECT COUNT(*) FROM passkeys k WHERE k.person_id = p.id) AS passkeys FROM people p`;
 
@@ -77,7 +80,11 @@ export function peopleRepository(db: D1Database) {
       return results.map(toPerson);
     },
 
-    /** Creates the person if new, attaches the passkey, and marks the invitation accepted, atomically. */
+    /**
+     * Creates the person if new, attaches the passkey, and marks the invitation accepted, atomically. Nothing
+     * happens (false) when the invitation is no longer open, or when accepting it would demote the last
+     * active admin (an existing admin accepting an invitation with a weaker role), re-checked as it writes.
+     */
     async acceptInvitation(input: {
       person: Omit<PersonRow, "passkeys" | "disabledAt">;
       passkey: PasskeyRow;
@@ -88,9 +95,12 @@ export function peopleRepository(db: D1Database) {
       const [accepted] = await db.batch([
         db
           .prepare(
-            "UPDATE invitations SET accepted_at = ? WHERE id = ? AND accepted_at IS NULL AND revoked_at IS NULL",
+            `UPDATE invitations SET accepted_at = ? WHERE id = ? AND accepted_at IS NULL AND revoked_at IS NULL
+             AND (? = 'admin' OR NOT EXISTS (
+               SELECT 1 FROM people p WHERE p.email = ? AND ${ACTIVE_ADMIN("p")}
+                 AND NOT EXISTS (SELECT 1 FROM people other WHERE other.id <> p.id AND ${ACTIVE_ADMIN("other")})))`,
           )
-          .bind(at, invitationId),
+          .bind(at, invitationId, person.role, person.email),
         db
           .prepare(
             `INSERT INTO people (id, email, name, role, webauthn_user_id, created_at)
@@ -118,12 +128,39 @@ export function peopleRepository(db: D1Database) {
       return (accepted?.meta.changes ?? 0) > 0;
     },
 
-    async setRole(id: string, role: PersonRole): Promise<void> {
-      await db.prepare("UPDATE people SET role = ? WHERE id = ?").bind(role, id).run();
+    /** Whether `person` is an active admin and nobody else is: the console's last way to be administered. */
+    async isLastActiveAdmin(person: PersonRow): Promise<boolean> {
+      if (person.role !== "admin" || person.disabledAt !== null) return false;
+      const other = await db
+        .prepare(
+          `SELECT 1 AS found FROM people other WHERE other.id <> ? AND ${ACTIVE_ADMIN("other")} LIMIT 1`,
+        )
+        .bind(person.id)
+        .first();
+      return other === null;
     },
 
-    async setDisabled(id: string, disabledAt: string | null): Promise<void> {
-      await db.prepare("UPDATE people SET disabled_at = ? WHERE id = ?").bind(disabledAt, id).run();
+    /**
+     * Sets a person's role and whether they are disabled, in one statement that re-checks as it writes that
+     * an active admin remains. D1 runs statements one at a time, so of two admins demoting each other at
+     * once the second statement sees the first's write and changes nothing.
+     */
+    async update(
+      id: string,
+      change: { role: PersonRole; disabled: boolean; at: string },
+    ): Promise<"updated" | "last_admin" | "not_found"> {
+      const result = await db
+        .prepare(
+          `UPDATE people SET role = ?2, disabled_at = CASE WHEN ?3 = 1 THEN COALESCE(disabled_at, ?4) END
+           WHERE id = ?1 AND (
+             NOT (${ACTIVE_ADMIN("people")})
+             OR (?2 = 'admin' AND ?3 = 0)
+             OR EXISTS (SELECT 1 FROM people other WHERE other.id <> ?1 AND ${ACTIVE_ADMIN("other")}))`,
+        )
+        .bind(id, change.role, change.disabled ? 1 : 0, change.at)
+        .run();
+      if (result.meta.changes > 0) return "updated";
+      return (await this.find(id)) ? "last_admin" : "not_found";
     },
 
     async passkey(id: string): Promise<PasskeyRow | null> {

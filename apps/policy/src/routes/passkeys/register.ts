@@ -17,6 +17,7 @@ import { limitPasskeyClient, limitPasskeyInvitation } from "../../identity/rate-
 import { startSession } from "../../identity/sessions.ts";
 import { relyingParty } from "../../identity/webauthn.ts";
 import { Me, RegisterPasskey } from "../../schemas/identity.ts";
+import { refuseDemotingLastAdmin } from "./shared.ts";
 
 const route = secureRoute({
   method: "post",
@@ -31,7 +32,7 @@ const route = secureRoute({
   request: { body: { required: true, content: { "application/json": { schema: RegisterPasskey } } } },
   responses: {
     201: { description: "Registered and signed in", content: { "application/json": { schema: Me } } },
-    ...problemResponses(400, 401, 422, 429, 503),
+    ...problemResponses(400, 401, 409, 422, 429, 503),
   },
 });
 
@@ -43,6 +44,8 @@ export const registerPasskey = createServiceRouter<PolicyEnv>().openapi(route, a
   if (!invitation)
     throw new TesseraError("invitation_invalid", "This invitation is unknown, used, withdrawn or expired");
   await limitPasskeyInvitation(c, "registration", invitation.id);
+  const people = peopleRepository(c.env.DB);
+  await refuseDemotingLastAdmin(people, await people.findByEmail(invitation.email), invitation.role);
   const challenge = await challengeRepository(c.env.DB).consume(body.challengeId, "registration", now);
   if (!challenge || challenge.invitationId !== invitation.id || !challenge.webauthnUserId)
     throw new TesseraError("webauthn_failed", "The challenge is unknown, used or expired; start again");
@@ -66,7 +69,6 @@ export const registerPasskey = createServiceRouter<PolicyEnv>().openapi(route, a
   if (!verification.verified) throw new TesseraError("webauthn_failed", "The passkey could not be verified");
   const { credential } = verification.registrationInfo;
 
-  const people = peopleRepository(c.env.DB);
   const existing = await people.findByEmail(invitation.email);
   const personId = existing?.id ?? `per_${crypto.randomUUID()}`;
   const actor = { kind: "user" as const, id: personId, name: invitation.name };
@@ -97,7 +99,12 @@ export const registerPasskey = createServiceRouter<PolicyEnv>().openapi(route, a
     invitationId: invitation.id,
     at: now,
   });
-  if (!accepted) throw new TesseraError("invitation_invalid", "This invitation was used meanwhile");
+  if (!accepted) {
+    // Refused as it was written: the invitation was used or withdrawn meanwhile, or the person became the
+    // last active admin meanwhile.
+    await refuseDemotingLastAdmin(people, await people.findByEmail(invitation.email), invitation.role);
+    throw new TesseraError("invitation_invalid", "This invitation was used or withdrawn meanwhile");
+  }
   const person = await people.findByEmail(invitation.email);
   if (!person) throw new Error("the person just created is missing");
   // Cloudflare Access (when configured) signs this email in as this person.

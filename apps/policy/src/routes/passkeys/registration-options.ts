@@ -10,6 +10,7 @@ import type { PolicyEnv } from "../../env.ts";
 import { limitPasskeyClient, limitPasskeyInvitation } from "../../identity/rate-limits.ts";
 import { CEREMONY_TIMEOUT_MS, relyingParty } from "../../identity/webauthn.ts";
 import { CeremonyOptions, RegistrationOptionsRequest } from "../../schemas/identity.ts";
+import { refuseDemotingLastAdmin } from "./shared.ts";
 
 const route = secureRoute({
   method: "post",
@@ -29,7 +30,7 @@ const route = secureRoute({
       description: "Creation options and the challenge id",
       content: { "application/json": { schema: CeremonyOptions } },
     },
-    ...problemResponses(400, 422, 429),
+    ...problemResponses(400, 409, 422, 429),
   },
 });
 
@@ -44,6 +45,7 @@ export const registrationOptions = createServiceRouter<PolicyEnv>().openapi(rout
   await limitPasskeyInvitation(c, "registration_options", invitation.id);
   const people = peopleRepository(c.env.DB);
   const existing = await people.findByEmail(invitation.email);
+  await refuseDemotingLastAdmin(people, existing, invitation.role);
   const userId = existing?.webauthnUserId ?? toBase64Url(crypto.getRandomValues(new Uint8Array(32)));
   const rp = relyingParty(c.env);
   const options = await generateRegistrationOptions({

@@ -1,7 +1,8 @@
 /**
  * `PATCH /v1/people/{personId}`: changes a person's role or disables them. Either way their sessions
  * end (they sign in again under the new role); disabling also revokes their admin tokens, and a
- * demotion revokes the tokens stronger than the new role.
+ * demotion revokes the tokens stronger than the new role. The last active admin can be neither demoted
+ * nor disabled, by anyone (`last_admin`), so the console can always be administered by a person.
  */
 import { z } from "@hono/zod-openapi";
 import { TesseraError } from "@tessera/protocol";
@@ -34,7 +35,7 @@ const route = secureRoute({
   },
   responses: {
     200: { description: "The person now", content: { "application/json": { schema: Person } } },
-    ...problemResponses(404, 422, 503),
+    ...problemResponses(404, 409, 422, 503),
   },
 });
 
@@ -46,6 +47,13 @@ export const updatePerson = createServiceRouter<PolicyEnv>().openapi(route, asyn
   if (!before) throw new TesseraError("not_found", `No person ${personId}`);
   const role = body.role ?? before.role;
   const disabled = body.disabled ?? before.disabledAt !== null;
+  const lastAdmin = () =>
+    new TesseraError(
+      "last_admin",
+      `${before.name} is the last active admin; make someone else an admin before demoting or disabling them`,
+    );
+  // Refused before anything is audited or written; the update itself checks again as it writes.
+  if (!(role === "admin" && !disabled) && (await people.isLastActiveAdmin(before))) throw lastAdmin();
   await auditFirst(() =>
     c.var.audit("person.update", `person:${personId}`, {
       before: { role: before.role, disabled: before.disabledAt !== null },
@@ -53,8 +61,17 @@ export const updatePerson = createServiceRouter<PolicyEnv>().openapi(route, asyn
     }),
   );
   const now = new Date().toISOString();
-  if (role !== before.role) await people.setRole(personId, role);
-  if (disabled !== (before.disabledAt !== null)) await people.setDisabled(personId, disabled ? now : null);
+  const outcome = await people.update(personId, { role, disabled, at: now });
+  if (outcome === "not_found") throw new TesseraError("not_found", `No person ${personId}`);
+  if (outcome === "last_admin") {
+    // Another admin was demoted or disabled meanwhile: say so beside the entry written above.
+    await c.var
+      .audit("person.update_refused", `person:${personId}`, { reason: "last_admin" })
+      .catch((error: unknown) =>
+        console.error(JSON.stringify({ level: "error", event: "audit_append_failed", error: String(error) })),
+      );
+    throw lastAdmin();
+  }
   const revoked = await credentialRepository(c.env.DB).revokeForPerson(
     personId,
     now,
