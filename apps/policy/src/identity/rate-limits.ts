@@ -1,7 +1,7 @@
 /**
  * Limits on the identity endpoints anyone can reach: each passkey ceremony step per client address and per
- * invitation, and failed bearer credentials per client address. A refused request does nothing else: no
- * challenge is stored and nothing is looked up; the first refusal of a minute is audited and logged.
+ * invitation, and failed bearer credentials per client address. A refused request does nothing else (no
+ * challenge is stored or used up, nothing is written); the first refusal of a minute is audited and logged.
  */
 import {
   type BearerFailureLimit,
