@@ -9,10 +9,12 @@ import {
   secureRoute,
 } from "@tessera/service-kit";
 import { auditFirst } from "../../audit.ts";
+import { credentialRepository } from "../../db/credentials.ts";
 import { invitationRepository } from "../../db/invitations.ts";
 import { peopleRepository } from "../../db/people.ts";
 import { challengeRepository } from "../../db/webauthn-challenges.ts";
 import type { PolicyEnv } from "../../env.ts";
+import { credentialStore } from "../../identity/credentials.ts";
 import { limitPasskeyClient, limitPasskeyInvitation } from "../../identity/rate-limits.ts";
 import { startSession } from "../../identity/sessions.ts";
 import { relyingParty } from "../../identity/webauthn.ts";
@@ -107,6 +109,12 @@ export const registerPasskey = createServiceRouter<PolicyEnv>().openapi(route, a
   }
   const person = await people.findByEmail(invitation.email);
   if (!person) throw new Error("the person just created is missing");
+  if (existing && existing.role !== person.role) {
+    // The invitation changed an existing person's role: as with a role change by an admin, their sessions end
+    // and their admin tokens stronger than the new role are revoked, so none keeps the old role's powers.
+    const revoked = await credentialRepository(c.env.DB).revokeForPerson(person.id, now, person.role);
+    await credentialStore(c.env).unmirror(revoked);
+  }
   // Cloudflare Access (when configured) signs this email in as this person.
   await credentialCache(c.env.AUTH_KV).putAccessIdentity(person.email, {
     principal: { kind: "user", id: person.id, name: person.name, role: person.role },
