@@ -38,6 +38,8 @@ export const ERROR_CODES = [
   "invitation_invalid",
   "webauthn_failed",
   "last_admin",
+  "fleet_not_ready",
+  "fleet_readiness_unavailable",
   "internal_error",
   "service_unavailable",
 ] as const;
@@ -75,6 +77,7 @@ export function statusForCode(code: ErrorCode): number {
     case "enrolment_code_used":
     case "key_rotation_invalid":
     case "last_admin":
+    case "fleet_not_ready":
       return 409;
     case "enrolment_code_expired":
       return 410;
@@ -95,6 +98,7 @@ export function statusForCode(code: ErrorCode): number {
     case "internal_error":
       return 500;
     case "service_unavailable":
+    case "fleet_readiness_unavailable":
       return 503;
     default: {
       const unreachable: never = code;
@@ -138,6 +142,8 @@ export const ERROR_TITLES: Record<ErrorCode, string> = {
   invitation_invalid: "Invitation not valid",
   webauthn_failed: "Passkey verification failed",
   last_admin: "The last active admin must stay an active admin",
+  fleet_not_ready: "Terminals in the field cannot follow this change yet",
+  fleet_readiness_unavailable: "Whether the terminals can follow this change is not known now",
   internal_error: "Internal error",
   service_unavailable: "Service unavailable",
 };

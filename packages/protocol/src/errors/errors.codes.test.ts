@@ -16,6 +16,11 @@ describe("error codes", () => {
     expect(statusForCode("last_admin")).toBe(409);
   });
 
+  it("answers a change the terminals cannot follow as 409, and an unanswered readiness question as 503", () => {
+    expect(statusForCode("fleet_not_ready")).toBe(409);
+    expect(statusForCode("fleet_readiness_unavailable")).toBe(503);
+  });
+
   it("builds RFC 9457 documents that parse with the shared schema", () => {
     const doc = new TesseraError("enrolment_code_expired", "code 4F7K expired at 10:00").toProblem(
       "/v1/terminals",
