@@ -10,6 +10,8 @@ export type SlotIndex = 0 | 1;
 
 /** Layout versions this code can read; layout 2 would add its own slot codec beside layout-v1.ts. */
 export const READABLE_LAYOUTS: readonly number[] = [LAYOUT_V1];
+/** Layout versions this code can write when policy names them (operations/apply.ts refuses any other). */
+export const WRITABLE_LAYOUTS: readonly number[] = [LAYOUT_V1];
 /** Layout numbers reserved for future versions: a slot naming one is "newer than me", not damage. */
 export const FUTURE_LAYOUTS = { min: 2, max: 15 } as const;
 

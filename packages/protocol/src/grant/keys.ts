@@ -33,6 +33,9 @@ const KID_PREFIX: Record<KeyUse, string> = {
 };
 const KID_PATTERN = /^tessera-(?:(grant|cert)-)?([1-9][0-9]{0,2})$/;
 
+/** The kinds of key id this code reads (`parseKid`) and so verifies with; terminals report them (ADR 0005). */
+export const KEY_USES = Object.keys(KID_PREFIX) as readonly KeyUse[];
+
 /** The key ids a verifier for `purpose` may use: its own, and legacy dual-purpose ones. */
 export const KID_PATTERNS: Record<KeyPurpose, RegExp> = {
   grant: /^tessera-(?:grant-)?[1-9][0-9]{0,2}$/,

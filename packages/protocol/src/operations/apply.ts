@@ -6,8 +6,14 @@
 
 import { decodeCertificate } from "../card/certificate.ts";
 import { GENESIS_CHAIN } from "../card/chain.ts";
-import { historyEntriesForSlot, LAYOUT_V1, MAX_UINT24, MAX_UINT32, slotBytes } from "../card/layout-v1.ts";
-import { composePayload, payloadBytes, type SlotIndex, splitPayload } from "../card/payload.ts";
+import { historyEntriesForSlot, MAX_UINT24, MAX_UINT32, slotBytes } from "../card/layout-v1.ts";
+import {
+  composePayload,
+  payloadBytes,
+  type SlotIndex,
+  splitPayload,
+  WRITABLE_LAYOUTS,
+} from "../card/payload.ts";
 import { openSlot, sealSlot } from "../card/slot.ts";
 import type { CardSession, CardState, CardStatus } from "../card/state.ts";
 import { ONLINE_ONLY_OPERATIONS, type Operation } from "../domain/operation.ts";
@@ -118,10 +124,10 @@ export async function applyOperation(input: OperationInput): Promise<OperationRe
   const { verdict, request, grant, policy, usage, now, terminal } = input;
   const op = request.op;
 
-  if (policy.layouts.write !== LAYOUT_V1) {
+  if (!WRITABLE_LAYOUTS.includes(policy.layouts.write)) {
     return refuse(
       "layout_not_supported",
-      `policy asks for layout ${policy.layouts.write}; this software writes layout ${LAYOUT_V1}`,
+      `policy asks for layout ${policy.layouts.write}; this software writes layout ${WRITABLE_LAYOUTS.join(", ")}`,
     );
   }
   if (now < grant.notBefore) return refuse("grant_not_yet_valid", "the session grant is not valid yet");

@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { TERMINAL_CAPABILITIES } from "./capabilities.ts";
+import { hasCapability } from "./fleet-readiness.ts";
 import { MAX_REPORT_ERRORS, reportErrors, TerminalReport } from "./terminal-report.ts";
 
 const minimal = {
@@ -48,6 +50,37 @@ describe("terminal report schema", () => {
     expect(parsed.counters?.tapsTorn).toBe(2);
   });
 
+  it("still accepts a report from software older than capabilities, which then has none", () => {
+    // As terminal software released before ADR 0005 sends it: no `capabilities` member at all.
+    const old = {
+      terminalId: "trm_9",
+      at: 1_790_000_000,
+      softwareVersion: "1.0.0",
+      online: true,
+      outboxDepth: 2,
+      grantExpiresAt: 1_790_003_600,
+      policyVersion: 3,
+      denyListVersion: 12,
+      counters: { tapsApproved: 4, tapsRefused: 0, uncertain: 0 },
+      errors: [],
+    };
+    const parsed = TerminalReport.parse(old);
+    expect(parsed).toEqual(old);
+    expect(parsed.capabilities).toBeUndefined();
+    expect(hasCapability(parsed.capabilities, "reads_layout:1")).toBe(false);
+  });
+
+  it("carries what the build reads and writes, and keeps kinds of key a newer build adds", () => {
+    const report = { ...full, capabilities: TERMINAL_CAPABILITIES };
+    expect(TerminalReport.parse(report).capabilities).toEqual(TERMINAL_CAPABILITIES);
+    const newer = TerminalReport.parse({
+      ...full,
+      capabilities: { layouts: { read: [1, 2], write: [2], future: true }, keyUses: ["grant", "hsm"] },
+    });
+    expect(newer.capabilities?.keyUses).toEqual(["grant", "hsm"]);
+    expect(newer.capabilities?.layouts).toMatchObject({ future: true });
+  });
+
   it("accepts exactly 20 errors with 500-character messages", () => {
     const errors = Array.from({ length: MAX_REPORT_ERRORS }, (_, i) => ({
       at: i,
@@ -77,6 +110,12 @@ describe("terminal report schema", () => {
     ["errors", [{ at: 1, code: "e", message: "x".repeat(501) }]],
     ["errors", [{ at: 1, code: "", message: "m" }]],
     ["errors", [{ at: 1, message: "m" }]],
+    ["capabilities", { layouts: { read: [1], write: [1] } }],
+    ["capabilities", { layouts: { read: [0], write: [1] }, keyUses: [] }],
+    ["capabilities", { layouts: { read: [1], write: [16] }, keyUses: [] }],
+    ["capabilities", { layouts: { read: [1] }, keyUses: [] }],
+    ["capabilities", { layouts: { read: [1], write: [1] }, keyUses: [""] }],
+    ["capabilities", "split"],
   ])("rejects %s = %j", (path, value) => {
     expect(TerminalReport.safeParse(withField(path, value)).success).toBe(false);
   });

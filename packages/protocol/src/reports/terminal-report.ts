@@ -1,9 +1,11 @@
 /**
  * The terminal report: a fire-and-forget heartbeat with what an operator needs to see that a terminal
- * is healthy (connectivity, outbox backlog, grant expiry, versions, recent errors). Bounded in size so
- * a terminal in trouble cannot flood the service with its own error log.
+ * is healthy (connectivity, outbox backlog, grant expiry, versions, recent errors), and what its software
+ * can read and write (ADR 0005). Bounded in size so a terminal in trouble cannot flood the service with its
+ * own error log.
  */
 import { z } from "zod";
+import { TerminalCapabilities } from "./capabilities.ts";
 
 const UINT32_MAX = 0xffff_ffff;
 const EpochSeconds = z.int().min(0).max(UINT32_MAX).describe("Epoch seconds");
@@ -34,6 +36,9 @@ export const TerminalReport = z.looseObject({
     .optional()
     .describe("Taps since the previous report"),
   errors: z.array(TerminalReportError).max(MAX_REPORT_ERRORS).describe("Most recent errors first"),
+  capabilities: TerminalCapabilities.optional().describe(
+    "What this build reads and writes; software from before ADR 0005 sends none and counts as having none",
+  ),
 });
 export type TerminalReport = z.infer<typeof TerminalReport>;
 
