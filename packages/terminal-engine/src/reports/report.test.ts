@@ -1,4 +1,4 @@
-import { MAX_REPORT_ERRORS } from "@tessera/protocol";
+import { MAX_REPORT_ERRORS, READABLE_LAYOUTS, WRITABLE_LAYOUTS } from "@tessera/protocol";
 import { describe, expect, it } from "vitest";
 import { createTestTerminal } from "../testing/test-terminal.ts";
 
@@ -31,6 +31,18 @@ describe("terminal reports", () => {
       counters: { tapsApproved: 0, tapsRefused: 0, uncertain: 0 },
       errors: [],
       outboxDepth: 0,
+    });
+    await t.engine.close();
+  });
+
+  it("say which card layouts the build reads and writes and that it verifies split keys", async () => {
+    const t = await createTestTerminal();
+    t.engine.start();
+    await t.engine.whenIdle();
+    await t.engine.sendReport();
+    expect(t.backend.reports.at(-1)?.capabilities).toEqual({
+      layouts: { read: [...READABLE_LAYOUTS], write: [...WRITABLE_LAYOUTS] },
+      keyUses: expect.arrayContaining(["dual", "grant", "certificate"]),
     });
     await t.engine.close();
   });

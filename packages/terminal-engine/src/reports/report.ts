@@ -1,9 +1,10 @@
 /**
- * The terminal report: a heartbeat with outbox depth, grant expiry, versions, tap counts and the last
- * errors, sent on the policy's cadence. Fire-and-forget: nothing waits on it, and a failed report only
+ * The terminal report: a heartbeat with outbox depth, grant expiry, versions, tap counts, the last errors
+ * and what this build reads and writes (the fleet-readiness gate counts on it, ADR 0005), sent on the
+ * policy's cadence. Fire-and-forget: nothing waits on it, and a failed report only
  * means the next one carries the same errors.
  */
-import { reportErrors, TerminalReport } from "@tessera/protocol";
+import { reportErrors, TERMINAL_CAPABILITIES, TerminalReport } from "@tessera/protocol";
 import { PATHS } from "../backend/contract.ts";
 import { EngineError } from "../errors.ts";
 import { grantCredentials, nowSeconds, type Runtime } from "../runtime.ts";
@@ -26,6 +27,7 @@ export async function buildReport(rt: Runtime): Promise<{ report: TerminalReport
     denyListVersion: rt.denyList.version,
     counters: { ...rt.counters },
     errors,
+    capabilities: TERMINAL_CAPABILITIES,
   });
   return { report, errorIds: stored.flatMap((error) => (error.id === undefined ? [] : [error.id])) };
 }
