@@ -2,8 +2,8 @@
  * `GrantsService`: what other Workers ask of this one over a service binding (RPC), per ADR 0003.
  * Reconciliation looks terminals up by the number events and cards carry (with the time their writes stop
  * being trusted), reads the JWKS (grants) and
- * the certificate key set (cards), adds deny-list entries when policy says a flag should, and reads the
- * deny-list version.
+ * the certificate key set (cards), adds deny-list entries when policy says a flag should, reads the
+ * deny-list version, and pages through the active terminals (fleet readiness, ADR 0005).
  */
 import { WorkerEntrypoint } from "cloudflare:workers";
 import { type CertificateKeySet, DenyReason, type Jwks } from "@tessera/protocol";
@@ -33,6 +33,21 @@ export interface TerminalFacts {
 }
 
 const TerminalNumber = z.int().min(1).max(0xff_ffff);
+
+/** An active terminal as the directory lists it for reconciliation's fleet readiness. */
+export interface DirectoryTerminal {
+  terminalId: string;
+  terminalNumber: number;
+  name: string;
+  role: "pos" | "gate" | "station";
+  locationId: string;
+  status: "active";
+}
+
+const DirectoryPage = z.object({
+  after: z.int().min(0).optional(),
+  limit: z.int().min(1).max(1000).default(500),
+});
 
 const AddDenyEntryInput = z.object({
   kind: z.enum(["card", "terminal"]),
@@ -76,6 +91,28 @@ export class GrantsService extends WorkerEntrypoint<Env> {
       revokedFrom: iso(revokedFrom),
       role: row.role,
       locationId: row.location_id,
+    };
+  }
+
+  /**
+   * A page of the active terminals in number order; `next` continues it (null on the last page). Suspended
+   * and revoked terminals are left out: neither can take a grant, so neither follows a change.
+   */
+  async activeTerminals(
+    page: { after?: number; limit?: number } = {},
+  ): Promise<{ terminals: DirectoryTerminal[]; next: number | null }> {
+    const { after, limit } = parsed(DirectoryPage, page, "activeTerminals(page)");
+    const rows = await terminals(this.env.DB).list({ status: "active", after, limit });
+    return {
+      terminals: rows.map((row) => ({
+        terminalId: row.id,
+        terminalNumber: row.number,
+        name: row.name,
+        role: row.role,
+        locationId: row.location_id,
+        status: "active" as const,
+      })),
+      next: rows.length === limit ? rows.at(-1)!.number : null,
     };
   }
 
