@@ -3,6 +3,7 @@ import { ProblemDocument } from "../errors/problem.ts";
 import type { TerminalCapabilities } from "./capabilities.ts";
 import {
   capabilitiesForLayoutChange,
+  FLEET_CAPABILITY_LIST_PATTERN,
   FleetCapability,
   type FleetReadiness,
   FleetReadinessRequest,
@@ -33,6 +34,16 @@ describe("capabilities", () => {
     for (const bad of ["reads_layout:0", "reads_layout:16", "writes_layout:", "split", "reads_layout:1,x"])
       expect(FleetCapability.safeParse(bad).success, bad).toBe(false);
     expect(FleetReadinessRequest.safeParse({ capabilities: [] }).success).toBe(false);
+    expect(FLEET_CAPABILITY_LIST_PATTERN.test("reads_layout:2,writes_layout:2,split_keys")).toBe(true);
+    expect(FLEET_CAPABILITY_LIST_PATTERN.test(Array(32).fill("split_keys").join(","))).toBe(true);
+    for (const bad of [
+      "",
+      "reads_layout:2,",
+      ",split_keys",
+      "split_keys,nope",
+      Array(33).fill("split_keys").join(","),
+    ])
+      expect(FLEET_CAPABILITY_LIST_PATTERN.test(bad), bad).toBe(false);
   });
 
   it("are read from a report's capabilities, and a report without any has none", () => {

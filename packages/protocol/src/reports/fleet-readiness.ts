@@ -15,7 +15,8 @@ import type { TerminalCapabilities } from "./capabilities.ts";
  */
 export type FleetCapability = `reads_layout:${number}` | `writes_layout:${number}` | "split_keys";
 
-const CAPABILITY_PATTERN = /^(?:(reads|writes)_layout:([1-9]|1[0-5])|split_keys)$/;
+const CAPABILITY = "(?:(reads|writes)_layout:([1-9]|1[0-5])|split_keys)";
+const CAPABILITY_PATTERN = new RegExp(`^${CAPABILITY}$`);
 
 export const FleetCapability = z
   .string()
@@ -33,6 +34,11 @@ export const writesLayout = (layout: number): FleetCapability => `writes_layout:
 /** At most this many capabilities per question, and terminals named per group. */
 export const MAX_FLEET_CAPABILITIES = 32;
 export const MAX_FLEET_TERMINALS_LISTED = 100;
+
+/** Capabilities as a query string carries them: comma-separated, at most 32. */
+export const FLEET_CAPABILITY_LIST_PATTERN = new RegExp(
+  `^${CAPABILITY}(?:,${CAPABILITY}){0,${MAX_FLEET_CAPABILITIES - 1}}$`,
+);
 
 /**
  * Whether a terminal whose latest report said `capabilities` has `capability`. A report without
