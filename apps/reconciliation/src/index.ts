@@ -7,6 +7,7 @@ import { batchRoutes } from "./routes/batches/index.ts";
 import { benchRoutes } from "./routes/bench/floor.ts";
 import { cardRoutes } from "./routes/cards/index.ts";
 import { flagRoutes } from "./routes/flags/index.ts";
+import { fleetRoutes } from "./routes/fleet/index.ts";
 import { metaRoutes } from "./routes/meta/index.ts";
 import { reportRoutes } from "./routes/reports/index.ts";
 import { statsRoutes } from "./routes/stats/index.ts";
@@ -16,6 +17,7 @@ import { runSweep } from "./scheduled.ts";
 import { RECONCILIATION_SERVICE } from "./service.ts";
 
 export { AuditService } from "./audit/service.ts";
+export { FleetService } from "./fleet/service.ts";
 
 const app = createServiceApp<ReconciliationEnv>(RECONCILIATION_SERVICE);
 registerSecuritySchemes(app);
@@ -34,6 +36,7 @@ app.route("/v1", topupRoutes);
 app.route("/v1", flagRoutes);
 app.route("/v1", terminalRoutes);
 app.route("/v1", reportRoutes);
+app.route("/v1", fleetRoutes);
 app.route("/v1", auditRoutes);
 app.route("/v1", statsRoutes);
 app.route("/", benchRoutes);

@@ -1,5 +1,7 @@
 /** The `terminal_reports` table: heartbeats, the latest per terminal, history for policy's retention period. */
 import type { TerminalReport } from "@tessera/protocol";
+import { z } from "zod";
+import type { LatestReport } from "../fleet/readiness.ts";
 
 export interface ReportRow {
   id: number;
@@ -7,6 +9,23 @@ export interface ReportRow {
   received_at: number;
   at: number;
   report: string;
+}
+
+/** A latest report as fleet readiness reads it: what SQLite's json_extract gives back from the stored body. */
+const CapabilityRow = z.object({
+  terminal_id: z.string(),
+  received_at: z.int(),
+  software_version: z.string().nullable(),
+  capabilities: z.string().nullable(),
+});
+
+function parsedJson(text: string | null): unknown {
+  if (text === null) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }
 
 export function reportStore(db: D1Database) {
@@ -43,6 +62,32 @@ export function reportStore(db: D1Database) {
         .bind(terminalId ?? null)
         .all<ReportRow>();
       return results;
+    },
+
+    /**
+     * The newest report of every terminal, reduced in D1 to its software version and capabilities, so a
+     * fleet of thousands is weighed without reading thousands of report bodies.
+     */
+    async latestCapabilities(): Promise<LatestReport[]> {
+      const { results } = await db
+        .prepare(
+          `SELECT r.terminal_id, r.received_at,
+                  json_extract(r.report, '$.softwareVersion') AS software_version,
+                  json_extract(r.report, '$.capabilities') AS capabilities
+           FROM terminal_reports AS r
+           JOIN (SELECT terminal_id, max(id) AS id FROM terminal_reports GROUP BY terminal_id) AS newest
+             ON newest.id = r.id`,
+        )
+        .all();
+      return results.map((raw) => {
+        const row = CapabilityRow.parse(raw);
+        return {
+          terminalId: row.terminal_id,
+          receivedAt: row.received_at,
+          softwareVersion: row.software_version,
+          capabilities: parsedJson(row.capabilities),
+        };
+      });
     },
 
     async history(terminalId: string, options: { before?: number; limit: number }): Promise<ReportRow[]> {

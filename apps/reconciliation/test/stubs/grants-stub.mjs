@@ -7,6 +7,8 @@ import { WorkerEntrypoint } from "cloudflare:workers";
 const denyEntries = [];
 /** Terminal number → fields a test changed (status, revokedAt, revokedFrom). */
 const changed = new Map();
+/** Set by a test to make the terminal directory fail, as an unreachable grants Worker would. */
+let directoryDown = false;
 
 export class GrantsService extends WorkerEntrypoint {
   async terminal(terminalNumber) {
@@ -14,6 +16,31 @@ export class GrantsService extends WorkerEntrypoint {
     if (!found) return null;
     const { seed: _seed, ...terminal } = found;
     return { ...terminal, ...changed.get(terminalNumber) };
+  }
+
+  /** The fixture's terminals still active (after any test's revocations), in number order, one page. */
+  async activeTerminals() {
+    if (directoryDown) throw new Error("grants stub: terminal directory down");
+    const terminals = this.env.FIXTURE.terminals
+      .map(({ seed: _seed, publicKeyJwk: _key, revokedAt: _at, ...terminal }) => ({
+        ...terminal,
+        ...changed.get(terminal.terminalNumber),
+      }))
+      .filter((terminal) => terminal.status === "active")
+      .sort((a, b) => a.terminalNumber - b.terminalNumber)
+      .map(({ terminalId, terminalNumber, role, locationId, status }) => ({
+        terminalId,
+        terminalNumber,
+        role,
+        locationId,
+        status,
+      }));
+    return { terminals, next: null };
+  }
+
+  /** Test-only: make `activeTerminals` fail (true) or answer again (false). */
+  async setDirectoryDown(down) {
+    directoryDown = down;
   }
 
   /** Test-only: revoke a terminal, its writes refused from `revokedFrom` (epoch seconds, default `revokedAt`). */
