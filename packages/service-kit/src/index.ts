@@ -3,6 +3,7 @@ export * from "./app.ts";
 export * from "./auth/index.ts";
 export * from "./bindings.ts";
 export * from "./cors.ts";
+export * from "./fleet-gate.ts";
 export * from "./meta.ts";
 export * from "./openapi.ts";
 export * from "./problems.ts";
