@@ -16,7 +16,8 @@ export default defineConfig(async () => ({
           // A test-only bootstrap admin (a Wrangler secret in production; never in wrangler.jsonc).
           BOOTSTRAP_ADMIN_TOKEN: "test-bootstrap-admin-token-0123456789abcdef",
         },
-        // Every service binding must exist or the run hangs: AUDIT → a stub AuditService that records entries.
+        // Every service binding must exist or the run hangs: AUDIT and FLEET → stub AuditService (records
+        // entries) and FleetService (answers as each test sets it up) in one stand-in reconciliation Worker.
         workers: [
           {
             name: "tessera-reconciliation",

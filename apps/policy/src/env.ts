@@ -7,6 +7,7 @@ export const PolicyBindings = z.object({
   POLICY_KV: bindingWith<KVNamespace>("KV namespace", ["get", "put", "delete"]),
   AUTH_KV: bindingWith<KVNamespace>("KV namespace", ["get", "put", "delete"]),
   AUDIT: bindingWith<Fetcher>("service binding", ["fetch"]),
+  FLEET: bindingWith<Fetcher>("service binding to the reconciliation FleetService", ["fetch"]),
   PASSKEY_CLIENT_RATE_LIMITER: bindingWith<RateLimit>("rate limiter", ["limit"]),
   PASSKEY_INVITATION_RATE_LIMITER: bindingWith<RateLimit>("rate limiter", ["limit"]),
   BEARER_FAILURE_RATE_LIMITER: bindingWith<RateLimit>("rate limiter", ["limit"]),

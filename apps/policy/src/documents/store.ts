@@ -28,6 +28,11 @@ export interface PublishRequest {
   draftId?: string;
   /** For a rollback: the version whose content is re-published. */
   restoredFrom?: number;
+  /**
+   * Runs against the content it is about to replace, after the version checks and before anything is
+   * written: throws to refuse the publish, or returns what the audit entry records of its check (`fleet`).
+   */
+  guard?: (current: Record<string, unknown>) => Promise<Record<string, unknown> | undefined>;
 }
 
 export interface Published {
@@ -122,6 +127,8 @@ export function publishedDocuments(env: StoreBindings, kind: DocumentKind) {
           `This is identical to the current version ${current.version}; nothing to publish`,
         );
 
+      const fleet = await request.guard?.(contentOf(JSON.parse(current.body) as Record<string, unknown>));
+
       const form = await publishedForm(kind, request.content, current.version + 1, new Date().toISOString());
       const next: StoredVersion = {
         ...form,
@@ -145,6 +152,7 @@ export function publishedDocuments(env: StoreBindings, kind: DocumentKind) {
             etag: next.etag,
             note: next.note,
             changes,
+            ...(fleet ? { fleet } : {}),
           }),
         () => repo.deleteVersion(next.version, next.etag),
       );

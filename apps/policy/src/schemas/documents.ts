@@ -1,6 +1,6 @@
 /** API shapes of the document lifecycle (drafts, versions, diffs) shared by the policy and catalog routes. */
 import { z } from "@hono/zod-openapi";
-import { AuditActor } from "@tessera/service-kit";
+import { AuditActor, FLEET_OVERRIDE_FIELDS, overrideNeedsReason } from "@tessera/service-kit";
 
 export const Actor = AuditActor.openapi("Actor", {
   description: "Who acted: a person, service or the bootstrap admin",
@@ -82,14 +82,19 @@ export const PublishRequest = z
       .optional()
       .describe("Refuse with 409 if the current version is no longer this one (someone published meanwhile)"),
     note: NoteField,
+    // A policy that switches the write layout, or drops a readable one, waits for the fleet (ADR 0005).
+    ...FLEET_OVERRIDE_FIELDS,
   })
+  .superRefine(overrideNeedsReason)
   .openapi("PublishRequest");
 
 export const RollbackRequest = z
   .object({
     version: z.int().min(1).describe("The published version whose content becomes the new current version"),
     note: NoteField,
+    ...FLEET_OVERRIDE_FIELDS,
   })
+  .superRefine(overrideNeedsReason)
   .openapi("RollbackRequest");
 
 export const VersionParam = z.object({

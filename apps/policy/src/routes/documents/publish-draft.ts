@@ -12,7 +12,7 @@ import { checkDraft } from "../../documents/lifecycle.ts";
 import { publishedDocuments, ruleContext } from "../../documents/store.ts";
 import type { PolicyEnv } from "../../env.ts";
 import { DraftParam, PublishRequest, PublishResult } from "../../schemas/documents.ts";
-import { found, tagOf, write } from "./shared.ts";
+import { FLEET_GATE_DESCRIPTION, found, guardOf, tagOf, write } from "./shared.ts";
 
 export function publishDraft(kind: DocumentKind) {
   const route = secureRoute({
@@ -21,7 +21,10 @@ export function publishDraft(kind: DocumentKind) {
     access: write(kind),
     tags: [tagOf(kind)],
     summary: `Publish a ${kind.name} draft as the next version`,
-    description: `Terminals see it on their next revalidation of \`GET /v1/${kind.name}\`. Audited with the diff.`,
+    description: [
+      `Terminals see it on their next revalidation of \`GET /v1/${kind.name}\`. Audited with the diff.`,
+      ...(kind.name === "policy" ? [FLEET_GATE_DESCRIPTION] : []),
+    ].join("\n\n"),
     request: {
       params: DraftParam,
       body: { required: false, content: { "application/json": { schema: PublishRequest } } },
@@ -52,6 +55,7 @@ export function publishDraft(kind: DocumentKind) {
       note: body.note ?? draft.note ?? undefined,
       baseVersion: body.baseVersion,
       draftId,
+      guard: guardOf(kind, c.env, content, body),
     });
     const { body: _body, ...summary } = version;
     c.header("Location", `/v1/${kind.name}/versions/${version.version}`);

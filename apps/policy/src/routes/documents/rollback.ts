@@ -12,7 +12,7 @@ import { checkDraft, contentOf } from "../../documents/lifecycle.ts";
 import { publishedDocuments, ruleContext } from "../../documents/store.ts";
 import type { PolicyEnv } from "../../env.ts";
 import { PublishResult, RollbackRequest } from "../../schemas/documents.ts";
-import { tagOf, write } from "./shared.ts";
+import { FLEET_GATE_DESCRIPTION, guardOf, tagOf, write } from "./shared.ts";
 
 export function rollback(kind: DocumentKind) {
   const route = secureRoute({
@@ -21,7 +21,10 @@ export function rollback(kind: DocumentKind) {
     access: write(kind),
     tags: [tagOf(kind)],
     summary: `Roll back: re-publish an older ${kind.name} version as a new version`,
-    description: "History is never rewritten: the old content becomes the next version number.",
+    description: [
+      "History is never rewritten: the old content becomes the next version number.",
+      ...(kind.name === "policy" ? [FLEET_GATE_DESCRIPTION] : []),
+    ].join("\n\n"),
     request: { body: { required: true, content: { "application/json": { schema: RollbackRequest } } } },
     responses: {
       201: { description: "Published", content: { "application/json": { schema: PublishResult } } },
@@ -29,7 +32,8 @@ export function rollback(kind: DocumentKind) {
     },
   });
   return createServiceRouter<PolicyEnv>().openapi(route, async (c) => {
-    const { version: target, note } = c.req.valid("json");
+    const body = c.req.valid("json");
+    const { version: target, note } = body;
     const store = publishedDocuments(c.env, kind);
     await store.latest();
     const old = await store.repo.version(target);
@@ -46,6 +50,7 @@ export function rollback(kind: DocumentKind) {
       audit: c.var.audit,
       note: note ?? `Rollback to version ${target}`,
       restoredFrom: target,
+      guard: guardOf(kind, c.env, content, body),
     });
     const { body: _body, ...summary } = version;
     c.header("Location", `/v1/${kind.name}/versions/${version.version}`);

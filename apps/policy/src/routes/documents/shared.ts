@@ -4,10 +4,12 @@
  */
 import { z } from "@hono/zod-openapi";
 import { fieldErrorsFromZod, TesseraError } from "@tessera/protocol";
-import { type RouteAccess, rejectInvalidInput } from "@tessera/service-kit";
+import { fleetOverrideOf, type RouteAccess, rejectInvalidInput } from "@tessera/service-kit";
 import type { StoredDraft } from "../../db/documents.ts";
 import type { DocumentKind } from "../../documents/kinds.ts";
+import type { PublishRequest } from "../../documents/store.ts";
 import { Actor, DocumentIssue, NoteField } from "../../schemas/documents.ts";
+import { layoutChangeCheck } from "../../upstream/fleet.ts";
 
 /** Reading current and published versions: public, a policy holds no secrets. */
 export const publicRead: RouteAccess = { public: true };
@@ -20,6 +22,23 @@ export const consoleRead = (kind: DocumentKind): RouteAccess => ({
 export const write = (kind: DocumentKind): RouteAccess => ({ roles: ["admin"], scopes: [kind.writeScope] });
 
 export const tagOf = (kind: DocumentKind) => kind.title;
+
+export const FLEET_GATE_DESCRIPTION =
+  "A policy whose `layouts.write` differs from the current one, or whose `layouts.readable` drops a layout, is published only once every active terminal has reported software that can follow (reconciliation's fleet readiness, ADR 0005): otherwise 409 `fleet_not_ready` with the terminals behind and unknown, or 503 `fleet_readiness_unavailable` when reconciliation cannot say. `override: true` with a `reason` publishes anyway, audited with the readiness it overrode. Any other change is never held up.";
+
+/**
+ * The publish guard of a document: for the policy, the fleet-readiness check of its layouts against the
+ * version it replaces; the catalog has none.
+ */
+export function guardOf(
+  kind: DocumentKind,
+  env: { FLEET?: unknown },
+  content: Record<string, unknown>,
+  body: { override?: boolean; reason?: string },
+): PublishRequest["guard"] {
+  if (kind.name !== "policy") return undefined;
+  return (current) => layoutChangeCheck(env, current, content, fleetOverrideOf(body));
+}
 
 /** The request body that carries a document, documented with the kind's schema. */
 export const documentBody = (kind: DocumentKind) => ({
