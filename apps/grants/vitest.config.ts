@@ -13,7 +13,8 @@ const TEST_POLICY = {
 /** A random key-encryption key per run: tests never depend on a fixed secret. */
 const TEST_KEK = Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString("base64");
 
-// Service bindings of wrangler.jsonc, provided as stub Workers so this Worker is tested alone (ADR 0003).
+// Service bindings of wrangler.jsonc, provided as stub Workers so this Worker is tested alone (ADR 0003):
+// AUDIT and FLEET reach the stand-in reconciliation Worker's AuditService and FleetService.
 const stub = (name: string, scriptPath: string, bindings: Record<string, string> = {}) => ({
   name,
   modules: true,

@@ -13,6 +13,7 @@ export const GrantsBindings = z.object({
   AUTH_KV: bindingWith<KVNamespace>("KV namespace", ["get"]),
   AUDIT: bindingWith<Env["AUDIT"]>("service binding to the reconciliation AuditService", ["fetch"]),
   POLICY: bindingWith<Fetcher>("service binding to the policy Worker", ["fetch"]),
+  FLEET: bindingWith<Env["FLEET"]>("service binding to the reconciliation FleetService", ["fetch"]),
   GRANT_RATE_LIMITER: bindingWith<RateLimit>("rate limiter", ["limit"]),
   ENROL_RATE_LIMITER: bindingWith<RateLimit>("rate limiter", ["limit"]),
   KEY_ENCRYPTION_KEY: KeyEncryptionKey,

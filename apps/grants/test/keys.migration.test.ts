@@ -12,50 +12,16 @@ import {
   fromBase64Url,
   type Jwks,
   keysByVersion,
-  toBase64Url,
-  utf8,
   verifyCertificate,
   verifyGrant,
 } from "@tessera/protocol";
 import { beforeAll, describe, expect, it } from "vitest";
-import { keyEncryptionKey } from "../src/keys/key-wrap.ts";
 import { keyRing } from "../src/keys/keyring.ts";
 import { blankCard, validateCard, validator, write } from "./cards.ts";
 import { admin, auditor, call, enrolTerminal, fetchGrant, json } from "./helpers.ts";
+import { insertLegacyKey } from "./legacy-key.ts";
 
 const HOUR = 3600;
-
-/** Version 1 exactly as the release before the split created it on first use. */
-async function insertLegacyKey(): Promise<string> {
-  const kek = await keyEncryptionKey(env.KEY_ENCRYPTION_KEY);
-  const pair = (await crypto.subtle.generateKey({ name: "Ed25519" }, true, [
-    "sign",
-    "verify",
-  ])) as CryptoKeyPair;
-  const iv = crypto.getRandomValues(new Uint8Array(12));
-  const wrapped = new Uint8Array(
-    (await crypto.subtle.wrapKey("pkcs8", pair.privateKey, kek.key, {
-      name: "AES-GCM",
-      iv,
-      additionalData: utf8.encode("tessera-signing-key:v1") as Uint8Array<ArrayBuffer>,
-    })) as ArrayBuffer,
-  );
-  const sealed = new Uint8Array(12 + wrapped.length);
-  sealed.set(iv, 0);
-  sealed.set(wrapped, 12);
-  const x = toBase64Url(
-    new Uint8Array((await crypto.subtle.exportKey("raw", pair.publicKey)) as ArrayBuffer),
-  );
-  const at = Math.floor(Date.now() / 1000) - 30 * 24 * HOUR;
-  await env.DB.prepare(
-    `INSERT INTO signing_keys
-       (version, public_key_x, wrapped_private_key, kek_fingerprint, status, created_by, published_at, activated_at)
-     VALUES (1, ?1, ?2, ?3, 'active', 'system:first-use', ?4, ?4)`,
-  )
-    .bind(x, toBase64Url(sealed), kek.fingerprint, at)
-    .run();
-  return x;
-}
 
 async function keySet(path: string): Promise<Jwks> {
   return (await (await call(path)).json()) as Jwks;

@@ -4,6 +4,7 @@ import {
   activationRefusal,
   JWKS_PROPAGATION_SECONDS,
   type KeyFacts,
+  publishesFirstSplitVersion,
   retirable,
 } from "./key-lifecycle.ts";
 
@@ -60,5 +61,16 @@ describe("retiring a superseded key", () => {
   it("never retires the active or a published key", () => {
     expect(retirable({ ...previous, status: "active" }, undefined, noLongerAccepted, later)).toBe(false);
     expect(retirable({ ...previous, status: "published" }, undefined, noLongerAccepted, later)).toBe(false);
+  });
+});
+
+describe("the first split-purpose version", () => {
+  it("is the next one while every version so far is legacy dual-purpose, and never after", () => {
+    expect(publishesFirstSplitVersion([{ dualPurpose: true }])).toBe(true);
+    expect(publishesFirstSplitVersion([{ dualPurpose: true }, { dualPurpose: true }])).toBe(true);
+    expect(publishesFirstSplitVersion([{ dualPurpose: true }, { dualPurpose: false }])).toBe(false);
+    expect(publishesFirstSplitVersion([{ dualPurpose: false }])).toBe(false);
+    // A fresh deployment: its first version is made split on first use, before any terminal depends on it.
+    expect(publishesFirstSplitVersion([])).toBe(false);
   });
 });

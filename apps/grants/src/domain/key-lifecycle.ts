@@ -82,6 +82,16 @@ export function retirable(
   return !policy.acceptedVersions.includes(key.version);
 }
 
+/**
+ * Whether publishing the next version puts the first split-purpose keys (ADR 0004) in front of terminals: it
+ * does while every version so far is a legacy dual-purpose one. Terminal software from before the split
+ * refuses a key set with split ids, so that rotation waits for the fleet (ADR 0005); a fresh deployment,
+ * whose first version is split already, never does.
+ */
+export function publishesFirstSplitVersion(versions: readonly { dualPurpose: boolean }[]): boolean {
+  return versions.length > 0 && versions.every((version) => version.dualPurpose);
+}
+
 /** The statuses whose public key is in the JWKS. */
 export function isPublished(status: KeyStatus): boolean {
   return status !== "retired";

@@ -1,6 +1,7 @@
 /** Wire messages of the signing keys resource. */
 import { z } from "@hono/zod-openapi";
 import { KeyVersion } from "@tessera/protocol";
+import { FLEET_OVERRIDE_FIELDS, overrideNeedsReason } from "@tessera/service-kit";
 import { KEY_STATUSES } from "../db/signing-keys.ts";
 
 const PublicKey = z.object({ kty: z.literal("OKP"), crv: z.literal("Ed25519"), x: z.string() });
@@ -86,3 +87,9 @@ export const ActivateKeyRequest = z
     path: ["reason"],
   })
   .openapi("ActivateKey");
+
+/** Rotating to the first split-purpose version waits for the fleet (ADR 0005); an admin may override it. */
+export const RotateKeyRequest = z
+  .object(FLEET_OVERRIDE_FIELDS)
+  .superRefine(overrideNeedsReason)
+  .openapi("RotateKey");
