@@ -16,7 +16,14 @@ const next: TerminalCapabilities = {
 const current: TerminalCapabilities = { layouts: { read: [1], write: [1] }, keyUses: ["dual"] };
 
 function terminal(n: number, status = "active"): DirectoryTerminal {
-  return { terminalId: `trm_${n}`, terminalNumber: n, role: "pos", locationId: "hall", status };
+  return {
+    terminalId: `trm_${n}`,
+    terminalNumber: n,
+    name: `Till ${n}`,
+    role: "pos",
+    locationId: "hall",
+    status,
+  };
 }
 
 function report(n: number, capabilities: unknown, receivedAt = NOW - 60): LatestReport {
@@ -99,6 +106,7 @@ describe("fleet readiness", () => {
       {
         terminalId: "trm_9",
         terminalNumber: 9,
+        name: "Till 9",
         role: "pos",
         locationId: "hall",
         softwareVersion: "build-9",

@@ -22,6 +22,7 @@ export const DEFAULT_STALE_AFTER_SECONDS = 7 * 86_400;
 export interface DirectoryTerminal {
   terminalId: string;
   terminalNumber: number;
+  name?: string;
   role: string;
   locationId?: string | null;
   status: string;
@@ -66,6 +67,7 @@ export function fleetReadiness(question: ReadinessQuestion): FleetReadiness {
       const described: FleetTerminal = {
         terminalId: terminal.terminalId,
         terminalNumber: terminal.terminalNumber,
+        ...(terminal.name === undefined ? {} : { name: terminal.name }),
         role: terminal.role,
         locationId: terminal.locationId ?? null,
         softwareVersion: report?.softwareVersion ?? null,

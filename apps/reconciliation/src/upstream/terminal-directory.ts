@@ -12,6 +12,7 @@ const DirectoryPage = z.looseObject({
     z.looseObject({
       terminalId: z.string().min(1),
       terminalNumber: z.int().min(1),
+      name: z.string().optional(),
       role: z.string(),
       locationId: z.string().nullable().optional(),
       status: z.string(),

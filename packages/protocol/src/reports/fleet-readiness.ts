@@ -91,6 +91,7 @@ export const FleetTerminal = z
   .looseObject({
     terminalId: z.string(),
     terminalNumber: z.int().min(1),
+    name: z.string().optional().describe("The name it was enrolled under"),
     role: z.string(),
     locationId: z.string().nullable(),
     softwareVersion: z.string().nullable().describe("From its latest report; null when it never reported"),
