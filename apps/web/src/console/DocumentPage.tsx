@@ -1,9 +1,11 @@
 // One page shape for policy and catalog: the current version, a draft form checked against the protocol
-// schema as you type, the diff against the current version, publish, history and rollback.
-import type { PolicyDraft } from "@tessera/protocol";
+// schema as you type, the diff against the current version, whether the terminals in the field can follow a
+// layout change, publish, history and rollback.
+import type { FleetReadiness, PolicyDraft } from "@tessera/protocol";
 import { useEffect, useState } from "react";
 import { type MessageKey, useI18n } from "../i18n/index.ts";
 import { ProblemError } from "./api.ts";
+import { FleetReadinessView } from "./components/FleetReadiness.tsx";
 import { ActionButton, formatIso, LoadState, PageHeader, Panel, useLoad } from "./components/ui.tsx";
 import {
   catalogPriceFields,
@@ -14,6 +16,7 @@ import {
   readPath,
   writePath,
 } from "./documents.ts";
+import { type FleetOverride, NO_OVERRIDE, overrideFields, policyChangeNeeds } from "./fleet.ts";
 import { can } from "./roles.ts";
 import { useSignedIn } from "./session.tsx";
 
@@ -68,6 +71,7 @@ export function DocumentPage({ kind }: { kind: DocumentKindName }) {
   const [draft, setDraft] = useState<Draft | null>(null);
   const [changes, setChanges] = useState<Change[] | null>(null);
   const [published, setPublished] = useState<number | null>(null);
+  const [fleetChoice, setFleetChoice] = useState<FleetOverride>(NO_OVERRIDE);
   const current = loaded.data?.current ?? null;
 
   useEffect(() => {
@@ -84,6 +88,16 @@ export function DocumentPage({ kind }: { kind: DocumentKindName }) {
     setDraft(null);
     setChanges(null);
   };
+  // A saved policy draft that switches the write layout or drops a readable one waits for the fleet (ADR 0005).
+  const needs = kind === "policy" && draft && current ? policyChangeNeeds(current, parsed).join(",") : "";
+  const readiness = useLoad(
+    (signal) =>
+      needs
+        ? api.get<FleetReadiness>("reconciliation", "/fleet/readiness", { capabilities: needs }, signal)
+        : Promise.resolve(null),
+    [api, needs],
+  );
+  const overrideIncomplete = fleetChoice.override && !fleetChoice.reason.trim();
   const fields =
     kind === "policy"
       ? POLICY_FIELDS.map((path) => ({ path, label: path }))
@@ -157,6 +171,18 @@ export function DocumentPage({ kind }: { kind: DocumentKindName }) {
                 onChange={(event) => setNote(event.target.value)}
               />
             </div>
+            {needs ? (
+              <section aria-labelledby="fleet-readiness-title">
+                <h3 id="fleet-readiness-title">{t("console.fleet.title")}</h3>
+                <FleetReadinessView
+                  lead={t("console.fleet.layoutsLead")}
+                  readiness={readiness}
+                  mayOverride={editable}
+                  choice={fleetChoice}
+                  onChoice={setFleetChoice}
+                />
+              </section>
+            ) : null}
             <div className="console-actions">
               <ActionButton
                 kind="quiet"
@@ -179,7 +205,7 @@ export function DocumentPage({ kind }: { kind: DocumentKindName }) {
                 {t("console.documents.saveAndDiff")}
               </ActionButton>
               <ActionButton
-                disabled={!draft || draft.issues.length > 0}
+                disabled={!draft || draft.issues.length > 0 || Boolean(needs && overrideIncomplete)}
                 onClick={async () => {
                   if (!draft) return;
                   const result = await api.post<{ version: number }>(
@@ -188,11 +214,13 @@ export function DocumentPage({ kind }: { kind: DocumentKindName }) {
                     {
                       ...(current ? { baseVersion: current.version } : {}),
                       ...(note.trim() ? { note: note.trim() } : {}),
+                      ...(needs ? overrideFields(fleetChoice) : {}),
                     },
                   );
                   setPublished(result.version);
                   setDraft(null);
                   setNote("");
+                  setFleetChoice(NO_OVERRIDE);
                   loaded.reload();
                 }}
               >

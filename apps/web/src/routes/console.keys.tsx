@@ -1,7 +1,11 @@
 // Keys: the signing-key versions with their two keys (grants, certificates; one key for both in a legacy
 // version), which are live (grants and certificates still valid under them), whether the policy tells card
-// readers to accept them, and rotation.
+// readers to accept them, and rotation — with, before the first split version, whether the terminals in the
+// field can use it (ADR 0005).
 import { createFileRoute } from "@tanstack/react-router";
+import type { FleetReadiness } from "@tessera/protocol";
+import { useState } from "react";
+import { FleetReadinessView } from "../console/components/FleetReadiness.tsx";
 import {
   ActionButton,
   formatIso,
@@ -11,6 +15,7 @@ import {
   StatusBadge,
   useLoad,
 } from "../console/components/ui.tsx";
+import { type FleetOverride, NO_OVERRIDE, overrideFields } from "../console/fleet.ts";
 import { can } from "../console/roles.ts";
 import { useSignedIn } from "../console/session.tsx";
 import { useI18n } from "../i18n/index.ts";
@@ -40,13 +45,30 @@ function KeysPage() {
     [api],
   );
   const mayRotate = can(role, "keys.rotate");
+  // While every version is a legacy dual-purpose one, the next rotation makes the first split version.
+  const firstSplit = Boolean(keys.data?.keys.length && keys.data.keys.every((key) => key.dualPurpose));
+  const readiness = useLoad(
+    (signal) =>
+      firstSplit
+        ? api.get<FleetReadiness>(
+            "reconciliation",
+            "/fleet/readiness",
+            { capabilities: "split_keys" },
+            signal,
+          )
+        : Promise.resolve(null),
+    [api, firstSplit],
+  );
+  const [fleetChoice, setFleetChoice] = useState<FleetOverride>(NO_OVERRIDE);
   return (
     <>
       <PageHeader title={t("console.section.keys")} lead={t("console.keys.lead")}>
         {mayRotate ? (
           <ActionButton
+            disabled={firstSplit && fleetChoice.override && !fleetChoice.reason.trim()}
             onClick={async () => {
-              await api.post("grants", "/keys/rotate", {});
+              await api.post("grants", "/keys/rotate", firstSplit ? overrideFields(fleetChoice) : {});
+              setFleetChoice(NO_OVERRIDE);
               keys.reload();
             }}
           >
@@ -54,6 +76,17 @@ function KeysPage() {
           </ActionButton>
         ) : null}
       </PageHeader>
+      {firstSplit ? (
+        <Panel title={t("console.fleet.title")} id="fleet-readiness">
+          <FleetReadinessView
+            lead={t("console.fleet.keysLead")}
+            readiness={readiness}
+            mayOverride={mayRotate}
+            choice={fleetChoice}
+            onChoice={setFleetChoice}
+          />
+        </Panel>
+      ) : null}
       <Panel title={t("console.keys.versions")} id="keys">
         <LoadState loaded={keys} />
         <table className="console-table">

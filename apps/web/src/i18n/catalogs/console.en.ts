@@ -192,6 +192,29 @@ export const consoleEn = {
   "console.keys.activate": "Activate",
   "console.keys.activateNow": "Activate (safe from {at})",
 
+  "console.fleet.title": "Terminals in the field",
+  "console.fleet.layoutsLead":
+    "This draft changes the card layout terminals write, or drops one they read. It is published only once every active terminal has reported software that can follow.",
+  "console.fleet.keysLead":
+    "The next rotation makes the first version whose grant and certificate keys are split. Terminal software from before the split cannot use it, so it is published only once every active terminal has reported software that can.",
+  "console.fleet.allReady": "All {count} active terminals are ready.",
+  "console.fleet.notReady":
+    "Not all of the {count} active terminals are ready: update the ones behind, bring the unknown ones online, or suspend those out of use.",
+  "console.fleet.capability": "Needs",
+  "console.fleet.ready": "Ready",
+  "console.fleet.behind": "Behind",
+  "console.fleet.unknown": "Unknown (no recent report)",
+  "console.fleet.readsLayout": "Reads card layout {layout}",
+  "console.fleet.writesLayout": "Writes card layout {layout}",
+  "console.fleet.splitKeys": "Verifies split grant and certificate keys",
+  "console.fleet.terminal": "{name} ({software})",
+  "console.fleet.neverReported": "never reported",
+  "console.fleet.more": "and {count} more",
+  "console.fleet.whenNotReady": "While terminals are not ready",
+  "console.fleet.wait": "Wait for them",
+  "console.fleet.override": "Go ahead anyway (override, audited)",
+  "console.fleet.overrideReason": "Why go ahead (kept in the audit log)",
+
   "console.denyList.lead": "Cards and terminals every terminal refuses, with why, by whom and when.",
   "console.denyList.cards": "Cards",
   "console.denyList.terminals": "Terminals",

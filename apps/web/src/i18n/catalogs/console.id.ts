@@ -194,6 +194,29 @@ export const consoleId: Readonly<Record<keyof typeof consoleEn, string>> = {
   "console.keys.activate": "Aktifkan",
   "console.keys.activateNow": "Aktifkan (aman sejak {at})",
 
+  "console.fleet.title": "Terminal di lapangan",
+  "console.fleet.layoutsLead":
+    "Draf ini mengubah tata letak kartu yang ditulis terminal, atau menghapus tata letak yang mereka baca. Draf baru diterbitkan setelah setiap terminal aktif melaporkan perangkat lunak yang dapat mengikutinya.",
+  "console.fleet.keysLead":
+    "Rotasi berikutnya membuat versi pertama yang kunci grant dan kunci sertifikatnya terpisah. Perangkat lunak terminal dari sebelum pemisahan tidak dapat memakainya, jadi versi ini baru diterbitkan setelah setiap terminal aktif melaporkan perangkat lunak yang dapat memakainya.",
+  "console.fleet.allReady": "Semua {count} terminal aktif siap.",
+  "console.fleet.notReady":
+    "Belum semua dari {count} terminal aktif siap: perbarui yang tertinggal, hubungkan yang tidak diketahui, atau tangguhkan yang tidak dipakai.",
+  "console.fleet.capability": "Memerlukan",
+  "console.fleet.ready": "Siap",
+  "console.fleet.behind": "Tertinggal",
+  "console.fleet.unknown": "Tidak diketahui (tanpa laporan terbaru)",
+  "console.fleet.readsLayout": "Membaca tata letak kartu {layout}",
+  "console.fleet.writesLayout": "Menulis tata letak kartu {layout}",
+  "console.fleet.splitKeys": "Memverifikasi kunci grant dan sertifikat yang terpisah",
+  "console.fleet.terminal": "{name} ({software})",
+  "console.fleet.neverReported": "belum pernah melapor",
+  "console.fleet.more": "dan {count} lainnya",
+  "console.fleet.whenNotReady": "Selama terminal belum siap",
+  "console.fleet.wait": "Tunggu mereka",
+  "console.fleet.override": "Tetap lanjutkan (pengecualian, diaudit)",
+  "console.fleet.overrideReason": "Alasan melanjutkan (disimpan di log audit)",
+
   "console.denyList.lead":
     "Kartu dan terminal yang ditolak setiap terminal, beserta alasan, oleh siapa, dan kapan.",
   "console.denyList.cards": "Kartu",
