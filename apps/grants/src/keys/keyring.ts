@@ -223,8 +223,14 @@ export function keyRing(env: KeyRingEnv) {
       };
     },
 
-    /** Publishes version N+1, both its keys (in the JWKS and the certificate key set, not signing yet). */
-    async rotate(actor: string): Promise<SigningKeyRow> {
+    /**
+     * Publishes version N+1, both its keys (in the JWKS and the certificate key set, not signing yet).
+     * `check` sees the versions N+1 joins once the rotation rules allow it, and may refuse by throwing.
+     */
+    async rotate(
+      actor: string,
+      check?: (rows: readonly SigningKeyRow[]) => Promise<void>,
+    ): Promise<SigningKeyRow> {
       const rows = await repo.all();
       const pending = rows.find((row) => row.status === "published");
       if (pending)
@@ -238,6 +244,7 @@ export function keyRing(env: KeyRingEnv) {
           "key_rotation_invalid",
           `Key versions end at ${MAX_KEY_VERSION} (one byte on cards)`,
         );
+      await check?.(rows);
       if (!(await createKey(next, "published", actor)))
         throw new TesseraError(
           "key_rotation_invalid",

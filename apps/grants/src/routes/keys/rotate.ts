@@ -30,9 +30,10 @@ export const rotateKeyRoute = secureRoute({
 export const rotateKey: RouteHandler<typeof rotateKeyRoute, GrantsEnv> = async (c) => {
   const body = c.req.valid("json") ?? { override: false };
   const policy = await keyPolicyOf(c);
-  const ring = keyRing(c.env);
-  const fleet = await splitKeysCheck(c.env, await ring.rows(), fleetOverrideOf(body));
-  const row = await ring.rotate(actorName(c));
+  let fleet: Record<string, unknown> | undefined;
+  const row = await keyRing(c.env).rotate(actorName(c), async (rows) => {
+    fleet = await splitKeysCheck(c.env, rows, fleetOverrideOf(body));
+  });
   const key = signingKeyOf(row, policy, undefined);
   await c.var.audit("key.publish", `signing_key:${row.version}`, {
     version: row.version,
