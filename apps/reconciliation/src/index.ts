@@ -3,6 +3,7 @@ import { auditTrail, authenticate, createServiceApp, registerSecuritySchemes } f
 import { auditLog } from "./db/audit.ts";
 import type { ReconciliationEnv } from "./env.ts";
 import { auditRoutes } from "./routes/audit/index.ts";
+import { authorisationRoutes } from "./routes/authorisations/index.ts";
 import { batchRoutes } from "./routes/batches/index.ts";
 import { benchRoutes } from "./routes/bench/floor.ts";
 import { cardRoutes } from "./routes/cards/index.ts";
@@ -33,6 +34,7 @@ app.route("/v1", metaRoutes);
 app.route("/v1", batchRoutes);
 app.route("/v1", cardRoutes);
 app.route("/v1", topupRoutes);
+app.route("/v1", authorisationRoutes);
 app.route("/v1", flagRoutes);
 app.route("/v1", terminalRoutes);
 app.route("/v1", reportRoutes);

@@ -275,7 +275,7 @@ describe("demo mode: tears, clones, and an update mid-tap", () => {
       answer = resolve;
     });
     await context.route(
-      (url) => url.pathname === "/v1/topups/authorisations",
+      (url) => url.pathname === "/v1/authorisations",
       async (route) => {
         asked();
         await authorisationAnswered;

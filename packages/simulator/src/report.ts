@@ -80,7 +80,6 @@ export interface TearReport {
   /** The torn write of each restored card: applied if the ledger followed it, void if it stopped before. */
   settledAtRestore: Record<RestoreSettlement, number>;
   /** Restores sent as the kiosk sends them (no authorisation) that the engine refused as `online_only`. */
-  restoresRefusedWithoutAuthorisation: number;
   /** Restores that wrote nothing even so. */
   restoresFailed: number;
   /** Cards a tear left one state back, written once more at the end so reconciliation could settle them. */
@@ -183,7 +182,7 @@ export function formatSummary(report: SimulationReport): string {
     ),
     "Faults",
     ...report.faults.map((f) => `  ${f.kind.padEnd(24)} injected ${f.injected}: ${f.outcome}`),
-    `Tears     restored at stations ${t.restoredAtStations} (torn write applied ${t.settledAtRestore.applied}, void ${t.settledAtRestore.void}, neither ${t.settledAtRestore.neither}; refused without an authorisation first ${t.restoresRefusedWithoutAuthorisation}, failed ${t.restoresFailed}); cards written again at the end after a rollback ${t.nextVisits}`,
+    `Tears     restored at stations ${t.restoredAtStations} (torn write applied ${t.settledAtRestore.applied}, void ${t.settledAtRestore.void}, neither ${t.settledAtRestore.neither}; failed ${t.restoresFailed}); cards written again at the end after a rollback ${t.nextVisits}`,
     "Flags raised by reconciliation",
     ...Object.entries(report.flags).map(([kind, n]) => `  ${kind.padEnd(24)}${pad(n, 7)}`),
     "",

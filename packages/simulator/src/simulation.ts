@@ -350,7 +350,6 @@ export async function runSimulation(
   const recovery = {
     restored: 0,
     settled: { applied: 0, void: 0, neither: 0 } as Record<RestoreSettlement, number>,
-    refusedWithoutAuthorisation: 0,
     failed: 0,
     nextVisits: 0,
   };
@@ -374,18 +373,8 @@ export async function runSimulation(
       counter: ledger.counter,
       chain: ledger.chain,
     };
-    let result = await tap(at, card, { op: "reissue", restore });
-    if (result.kind === "refused" && result.code === "online_only") {
-      // The kiosk sends the restore just so, and the engine refuses it: a reissue is online-only, but the
-      // engine fetches an online authorisation for top-ups only, and the backend issues none for a restore.
-      // The station's own online read of the ledger stands in for one here; the count is reported.
-      recovery.refusedWithoutAuthorisation++;
-      result = await tap(at, card, {
-        op: "reissue",
-        restore,
-        authorisationId: `ledger-read-${card.cardId}-${ledger.counter}`,
-      });
-    }
+    // The engine asks the backend to authorise the restore of exactly this balance and counter.
+    const result = await tap(at, card, { op: "reissue", restore });
     const wrote = result.kind !== "refused" && card.book.last?.eventId === result.event.id;
     if (!wrote) {
       recovery.failed++;
@@ -842,7 +831,6 @@ export async function runSimulation(
       outcomes: { ...tears },
       restoredAtStations: recovery.restored,
       settledAtRestore: { ...recovery.settled },
-      restoresRefusedWithoutAuthorisation: recovery.refusedWithoutAuthorisation,
       restoresFailed: recovery.failed,
       nextVisits: recovery.nextVisits,
     } satisfies TearReport,

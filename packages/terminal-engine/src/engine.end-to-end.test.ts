@@ -48,7 +48,7 @@ describe("a tap end to end through VirtualCardTransport", () => {
     const result = await t.engine.tap(transport, { op: "topup", amount: 900 });
     expect(result.kind).toBe("done");
     expect(result.kind === "done" && result.event.authorisationId).toMatch(/^auth_/);
-    expect(t.backend.requestsTo("/v1/topups/authorisations", "POST")).toHaveLength(1);
+    expect(t.backend.requestsTo("/v1/authorisations", "POST")).toHaveLength(1);
     await t.engine.uploadOutbox();
     expect(t.backend.ledgerBalance(cardId)).toBe(1_000);
     await t.engine.close();
@@ -63,6 +63,75 @@ describe("a tap end to end through VirtualCardTransport", () => {
     expect(result).toMatchObject({ kind: "refused", code: "online_authorisation_failed" });
     expect(card.readUserMemory()).toEqual(before);
     expect(t.engine.getSnapshot().outbox.depth).toBe(0);
+    await t.engine.close();
+  });
+
+  it("pays out a card's whole balance at a station with an online authorisation for that balance", async () => {
+    const t = await createTestTerminal({ role: "station" });
+    const { transport, cardId } = await t.card(2_300);
+    const result = await t.engine.tap(transport, { op: "payout" });
+    expect(result).toMatchObject({ kind: "done", event: { op: "payout", amount: 2_300 } });
+    expect(t.backend.authorisations).toEqual([
+      expect.objectContaining({ op: "payout", cardId, amount: 2_300 }),
+    ]);
+    expect(result.kind === "done" && result.event.authorisationId).toBe(
+      t.backend.authorisations[0]!.authorisationId,
+    );
+    await t.engine.uploadOutbox();
+    expect(t.backend.ledgerBalance(cardId)).toBe(0);
+    await t.engine.close();
+  });
+
+  it("refuses a pay-out offline, without touching the card", async () => {
+    const t = await createTestTerminal({ role: "station" });
+    const { card, transport } = await t.card(800);
+    const before = card.readUserMemory();
+    t.backend.network = "down";
+    expect(await t.engine.tap(transport, { op: "payout" })).toMatchObject({
+      kind: "refused",
+      code: "online_authorisation_failed",
+    });
+    expect(card.readUserMemory()).toEqual(before);
+    expect(t.engine.getSnapshot().outbox.depth).toBe(0);
+    await t.engine.close();
+  });
+
+  it("restores a lost card onto a blank one from the reconciled ledger, authorised for the ledger's balance", async () => {
+    const t = await createTestTerminal({ role: "station" });
+    const { cardId } = await t.card(1_700);
+    const { VirtualNtag, VirtualCardTransport } = await import("@tessera/protocol/virtual-card");
+    const ledger = await t.engine.cardLedger(cardId);
+    const fresh = new VirtualCardTransport(new VirtualNtag({ model: "NTAG215" }));
+    const result = await t.engine.tap(fresh, {
+      op: "reissue",
+      restore: { cardId, balance: ledger.balance, counter: ledger.counter, chain: ledger.chain },
+    });
+    expect(result).toMatchObject({ kind: "done", event: { op: "reissue", card: { balanceAfter: 1_700 } } });
+    expect(t.backend.authorisations).toEqual([
+      expect.objectContaining({ op: "reissue", cardId, amount: 1_700 }),
+    ]);
+    const read = await t.engine.readCard(fresh);
+    expect(read).toMatchObject({
+      kind: "read",
+      verdict: { kind: "valid", state: { cardId, balance: 1_700 } },
+    });
+    await t.engine.close();
+  });
+
+  it("refuses a restore of a balance the ledger does not hold, naming the backend's reason", async () => {
+    const t = await createTestTerminal({ role: "station" });
+    const { cardId } = await t.card(1_700);
+    const { VirtualNtag, VirtualCardTransport } = await import("@tessera/protocol/virtual-card");
+    const ledger = await t.engine.cardLedger(cardId);
+    const blank = new VirtualNtag({ model: "NTAG215" });
+    const before = blank.readUserMemory();
+    const result = await t.engine.tap(new VirtualCardTransport(blank), {
+      op: "reissue",
+      restore: { cardId, balance: ledger.balance + 5_000, counter: ledger.counter, chain: ledger.chain },
+    });
+    expect(result).toMatchObject({ kind: "refused", code: "online_authorisation_failed" });
+    expect(result.kind === "refused" && result.detail).toContain("ledger");
+    expect(blank.readUserMemory()).toEqual(before);
     await t.engine.close();
   });
 

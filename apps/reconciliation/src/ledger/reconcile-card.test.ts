@@ -10,7 +10,9 @@ const CARD = "0a1b2c3d4e5f6071";
 const T = 1_795_000_000;
 const context: LedgerContext = {
   policy: { cardLimits: { daily: 15_000, weekly: 50_000 }, missingEventWindowSeconds: 86_400 },
-  authorisations: new Map([["tpa_1", { authorisationId: "tpa_1", cardId: CARD, amount: 5_000 }]]),
+  authorisations: new Map([
+    ["tpa_1", { authorisationId: "tpa_1", op: "topup", cardId: CARD, amount: 5_000 }],
+  ]),
   now: T + 60,
 };
 
@@ -106,6 +108,38 @@ describe("reconcileCard", () => {
     const stray = write("d2", minted, "topup", 700, { authorisationId: "tpa_unknown" });
     const kinds = reconcileCard(CARD, [issue, topup, d1, minted, stray], context).flags.map((f) => f.kind);
     expect(kinds.sort()).toEqual(["balance_break", "topup_unauthorised"]);
+  });
+
+  it("matches pay-outs and restores to their own authorisations, by operation, card and amount", () => {
+    const authorised: LedgerContext = {
+      ...context,
+      authorisations: new Map([
+        ...context.authorisations,
+        ["poa_1", { authorisationId: "poa_1", op: "payout", cardId: CARD, amount: 4_880 }],
+        ["rsa_1", { authorisationId: "rsa_1", op: "reissue", cardId: CARD, amount: 4_880 }],
+      ]),
+    };
+    const kinds = (...events: LedgerEvent[]) =>
+      reconcileCard(CARD, [issue, topup, d1, ...events], authorised).flags.map((f) => f.kind);
+    const restored = { counterAfter: d1.counterAfter + 2, restored: true };
+
+    expect(kinds(write("e1", d1, "payout", 4_880, { authorisationId: "poa_1" }))).toEqual([]);
+    expect(kinds(write("e1", d1, "payout", 4_880))).toEqual(["payout_unauthorised"]);
+    const borrowed = reconcileCard(
+      CARD,
+      [issue, topup, d1, write("e1", d1, "payout", 4_880, { authorisationId: "rsa_1" })],
+      authorised,
+    ).flags;
+    expect(borrowed.map((f) => [f.kind, f.detail])).toEqual([
+      ["payout_unauthorised", expect.stringContaining("is for a reissue")],
+    ]);
+
+    expect(kinds(write("e2", d1, "reissue", 0, { authorisationId: "rsa_1", ...restored }))).toEqual([]);
+    expect(kinds(write("e2", d1, "reissue", 0, restored))).toEqual(["reissue_unauthorised"]);
+    // A restore that writes more than was authorised is caught by its authorisation, whatever else it breaks.
+    expect(
+      kinds(write("e2", d1, "reissue", 0, { authorisationId: "rsa_1", ...restored, balanceAfter: 9_000 })),
+    ).toContain("reissue_unauthorised");
   });
 
   it("starts from the genesis head", () => {

@@ -18,14 +18,15 @@
  */
 import type { FlagKind } from "@tessera/protocol";
 import type {
+  AuthorisedOperation,
   CardLedger,
   LedgerContext,
   LedgerEntry,
   LedgerEvent,
   LedgerFlag,
   LedgerGap,
+  OnlineAuthorisation,
   Settlement,
-  TopupAuthorisation,
 } from "./types.ts";
 import { expectedBalanceAfter, isoDate, spentBy, utcDay, utcWeek } from "./value.ts";
 
@@ -162,8 +163,9 @@ export function reconcileCard(cardId: string, input: readonly LedgerEvent[], ctx
   // Event-level anomalies found on arrival, for every event (same-state reports included).
   for (const event of events) for (const flag of arrivalFlags(event)) raise(flag);
 
-  const topupOrder = [...nodes.values()].sort(byCounterThenChain).map((node) => node.event);
-  for (const flag of matchTopups(cardId, topupOrder, ctx.authorisations, new Map()).flags) raise(flag);
+  const authorisedOrder = [...nodes.values()].sort(byCounterThenChain).map((node) => node.event);
+  for (const flag of matchAuthorisations(cardId, authorisedOrder, ctx.authorisations, new Map()).flags)
+    raise(flag);
   const spending = [...nodes.values()].map((node) => node.event);
   for (const flag of spendingLimits(cardId, spending, ctx.policy.cardLimits).flags) raise(flag);
 
@@ -475,40 +477,58 @@ export function edgeFlags(cardId: string, p: LedgerEvent, e: LedgerEvent): Raise
   return flags;
 }
 
+const AUTHORISED: Readonly<Record<AuthorisedOperation, { kind: FlagKind; what: string }>> = {
+  topup: { kind: "topup_unauthorised", what: "Top-up" },
+  payout: { kind: "payout_unauthorised", what: "Pay-out" },
+  reissue: { kind: "reissue_unauthorised", what: "Restore" },
+};
+
+function isAuthorisedOperation(op: LedgerEvent["op"]): op is AuthorisedOperation {
+  return op in AUTHORISED;
+}
+
+/** What an event's authorisation covers: the value a top-up adds or a pay-out hands out, the balance a restore writes. */
+function authorisedAmount(e: LedgerEvent): number {
+  return e.op === "reissue" ? e.balanceAfter : e.amount;
+}
+
 /**
- * Matches top-ups, in `order` (by counter), to online authorisations; `usedBy` (authorisation id → event id)
- * holds the matches already made by earlier states and is extended in place.
+ * Matches top-ups, pay-outs and restores, in `order` (by counter), to online authorisations; `usedBy`
+ * (authorisation id → event id) holds the matches already made by earlier states and is extended in place.
  */
-export function matchTopups(
+export function matchAuthorisations(
   cardId: string,
   order: readonly LedgerEvent[],
-  authorisations: ReadonlyMap<string, TopupAuthorisation>,
+  authorisations: ReadonlyMap<string, OnlineAuthorisation>,
   usedBy: Map<string, string>,
 ): { flags: RaisedFlag[]; usedBy: Map<string, string> } {
   const flags: RaisedFlag[] = [];
   for (const e of order) {
-    if (e.op !== "topup") continue;
+    if (!isAuthorisedOperation(e.op)) continue;
+    const { kind, what } = AUTHORISED[e.op];
+    const amount = authorisedAmount(e);
     const auth = e.authorisationId ? authorisations.get(e.authorisationId) : undefined;
     let problem: string | undefined;
     if (!e.authorisationId) problem = "it names no online authorisation";
     else if (!auth) problem = `authorisation ${e.authorisationId} does not exist`;
+    else if (auth.op !== e.op) problem = `authorisation ${e.authorisationId} is for a ${auth.op}`;
     else if (auth.cardId !== cardId)
       problem = `authorisation ${e.authorisationId} is for card ${auth.cardId}`;
-    else if (auth.amount !== e.amount)
-      problem = `authorisation ${e.authorisationId} is for ${auth.amount}, the card was topped up by ${e.amount}`;
+    else if (auth.amount !== amount)
+      problem = `authorisation ${e.authorisationId} is for ${auth.amount}, the card was written with ${amount}`;
     else if (usedBy.has(auth.authorisationId))
       problem = `authorisation ${e.authorisationId} was already used by event ${usedBy.get(auth.authorisationId)}`;
     if (auth && !usedBy.has(auth.authorisationId) && problem === undefined)
       usedBy.set(auth.authorisationId, e.eventId);
     if (problem) {
       flags.push({
-        key: `topup_unauthorised:${cardId}:${e.eventId}`,
-        kind: "topup_unauthorised",
+        key: `${kind}:${cardId}:${e.eventId}`,
+        kind,
         eventIds: [e.eventId],
         terminalIds: [e.terminalId],
         counter: e.counterAfter,
-        amount: e.amount,
-        detail: `Top-up of ${e.amount} not matched to an authorisation: ${problem}.`,
+        amount,
+        detail: `${what} of ${amount} not matched to an authorisation: ${problem}.`,
       });
     }
   }

@@ -7,12 +7,12 @@ import { mulberry32 } from "@tessera/protocol/virtual-card";
 import { describe, expect, it } from "vitest";
 import { reconcileCard } from "./reconcile-card.ts";
 import { extendLedger, tailOf } from "./tail.ts";
-import type { LedgerContext, LedgerEvent, TopupAuthorisation } from "./types.ts";
+import type { LedgerContext, LedgerEvent, OnlineAuthorisation } from "./types.ts";
 
 const CARD = "0a1b2c3d4e5f6071";
 const T = 1_795_000_000;
 
-function context(authorisations: TopupAuthorisation[]): LedgerContext {
+function context(authorisations: OnlineAuthorisation[]): LedgerContext {
   return {
     policy: { cardLimits: { daily: 900, weekly: 2_000 }, missingEventWindowSeconds: 86_400 },
     authorisations: new Map(authorisations.map((a) => [a.authorisationId, a])),
@@ -22,7 +22,7 @@ function context(authorisations: TopupAuthorisation[]): LedgerContext {
 
 /** A random history of one card: an issue, then writes each chaining from the one before. */
 function history(random: () => number, length: number) {
-  const authorisations: TopupAuthorisation[] = [];
+  const authorisations: OnlineAuthorisation[] = [];
   const events: LedgerEvent[] = [];
   let parent: LedgerEvent | null = null;
   let at = T;
@@ -36,7 +36,8 @@ function history(random: () => number, length: number) {
     if (random() < 0.05) balanceAfter += 50;
     at += Math.floor(random() * 40_000);
     const authorisationId = op === "topup" ? `tpa_${i}` : undefined;
-    if (authorisationId && random() < 0.9) authorisations.push({ authorisationId, cardId: CARD, amount });
+    if (authorisationId && random() < 0.9)
+      authorisations.push({ authorisationId, op: "topup", cardId: CARD, amount });
     const event: LedgerEvent = {
       eventId: id,
       cardId: CARD,

@@ -7,11 +7,12 @@
  * day and week, so the extension raises the very flags a full recomputation would; anything else returns
  * null and the card is recomputed from all of its events.
  */
+import { ONLINE_ONLY_OPERATIONS } from "@tessera/protocol";
 import {
   arrivalFlags,
   edgeFlags,
   ledgerFlag,
-  matchTopups,
+  matchAuthorisations,
   type PeriodSpending,
   type RaisedFlag,
   spendingLimits,
@@ -34,7 +35,14 @@ export interface LedgerTail {
 }
 
 /** Kinds whose presence means a later event may change earlier verdicts: such a card is recomputed in full. */
-const REOPENING_KINDS = new Set(["clone_replay", "tear_recovery", "topup_unauthorised", "missing_events"]);
+const REOPENING_KINDS = new Set([
+  "clone_replay",
+  "tear_recovery",
+  "topup_unauthorised",
+  "payout_unauthorised",
+  "reissue_unauthorised",
+  "missing_events",
+]);
 
 function latestPeriods(periods: readonly PeriodSpending[], lastWrittenAt: number): PeriodSpending[] {
   return periods.filter(
@@ -57,7 +65,8 @@ export function tailOf(
   if (!head) return null;
   const usedAuthorisations: Record<string, string> = {};
   for (const e of events)
-    if (e.op === "topup" && e.authorisationId) usedAuthorisations[e.authorisationId] = e.eventId;
+    if (ONLINE_ONLY_OPERATIONS.includes(e.op) && e.authorisationId)
+      usedAuthorisations[e.authorisationId] = e.eventId;
   const { periods } = spendingLimits(ledger.cardId, events, ctx.policy.cardLimits);
   return {
     head,
@@ -109,7 +118,7 @@ export function extendLedger(
     parent = e;
   }
   const usedBy = new Map(Object.entries(tail.usedAuthorisations));
-  raised.push(...matchTopups(cardId, chain, ctx.authorisations, usedBy).flags);
+  raised.push(...matchAuthorisations(cardId, chain, ctx.authorisations, usedBy).flags);
   const limits = spendingLimits(cardId, chain, ctx.policy.cardLimits, tail.periods);
   const incomingIds = new Set(chain.map((e) => e.eventId));
   // Periods the new events did not spend in keep their flags exactly as stored.

@@ -41,10 +41,15 @@ export interface EventFlag {
   amount?: number;
 }
 
-/** An online top-up authorisation, as the ledger matches top-up events against it. */
-export interface TopupAuthorisation {
+/** The operations a station writes only with an online authorisation (see `ONLINE_ONLY_OPERATIONS`). */
+export type AuthorisedOperation = "topup" | "payout" | "reissue";
+
+/** An online authorisation, as the ledger matches top-up, pay-out and restore events against it. */
+export interface OnlineAuthorisation {
   authorisationId: string;
+  op: AuthorisedOperation;
   cardId: string;
+  /** Top-up: the value added; pay-out: the balance paid out; restore: the balance written. */
   amount: number;
 }
 
@@ -56,7 +61,7 @@ export interface LedgerPolicy {
 
 export interface LedgerContext {
   policy: LedgerPolicy;
-  authorisations: ReadonlyMap<string, TopupAuthorisation>;
+  authorisations: ReadonlyMap<string, OnlineAuthorisation>;
   /** Epoch seconds; only the gap window depends on it. */
   now: number;
 }

@@ -18,13 +18,13 @@ import {
 } from "@tessera/protocol";
 import type { TerminalPrincipal } from "@tessera/service-kit";
 import { auditLog } from "../db/audit.ts";
+import { authorisationStore } from "../db/authorisations.ts";
 import { batchStore } from "../db/batches.ts";
 import { cardStore } from "../db/cards.ts";
 import { type ConflictRow, type EventRow, eventStore } from "../db/events.ts";
 import { type FlagWrite, flagIdOf, flagStore } from "../db/flags.ts";
 import { grantTallyStore } from "../db/grant-tallies.ts";
 import { grantsSeenStore } from "../db/grants-seen.ts";
-import { topupStore } from "../db/topups.ts";
 import { extendLedger, type GrantFacts, type LedgerEvent, type LedgerTail } from "../ledger/index.ts";
 import {
   backendKeys,
@@ -304,7 +304,7 @@ export async function ingestBatch(deps: IngestDeps, request: IngestRequest): Pro
   async function planUpload() {
     const ids = [...new Set(items.flatMap((i) => (i.id ? [i.id] : [])))];
     const tailsRead = cardStore(db).tails(candidateCards);
-    const namedRead = topupStore(db).forCards([], candidateAuthorisations);
+    const namedRead = authorisationStore(db).forCards([], candidateAuthorisations);
     const talliesRead = grantTallyStore(db).read(uploader.terminalId, candidateGrants);
     tailsRead.catch(() => {});
     namedRead.catch(() => {});

@@ -6,17 +6,17 @@
 import type { FlagKind, PolicyDocument } from "@tessera/protocol";
 import type { AuditEntryInput } from "@tessera/service-kit";
 import { auditLog } from "../db/audit.ts";
+import { authorisationStore } from "../db/authorisations.ts";
 import { cardRowOf, cardStore } from "../db/cards.ts";
 import { eventStore } from "../db/events.ts";
 import { type FlagRow, type FlagWrite, flagStore, flagWriteOf } from "../db/flags.ts";
-import { topupStore } from "../db/topups.ts";
 import {
   type CardLedger,
   type LedgerContext,
   type LedgerEvent,
   type LedgerExtension,
+  type OnlineAuthorisation,
   reconcileCard,
-  type TopupAuthorisation,
   tailOf,
 } from "../ledger/index.ts";
 import type { AutoDenyCandidate } from "./auto-deny.ts";
@@ -78,7 +78,7 @@ export function flagAuditEntry(
 export interface LedgerInputs {
   cards: string[];
   factsByCard: Map<string, LedgerEvent[]>;
-  authorisations: Map<string, TopupAuthorisation>;
+  authorisations: Map<string, OnlineAuthorisation>;
   existing: FlagRow[];
 }
 
@@ -94,14 +94,14 @@ export async function loadLedgerInputs(
   const cards = [...new Set(cardIds)].sort();
   const [factsByCard, authorisations, existing] = await Promise.all([
     eventStore(db).bookedFactsForCards(cards),
-    topupStore(db).forCards(cards, [...new Set(named)]),
+    authorisationStore(db).forCards(cards, [...new Set(named)]),
     flagStore(db).forCards(cards),
   ]);
   const elsewhere = [...factsByCard.values()]
     .flat()
     .flatMap((f) => (f.authorisationId && !authorisations.has(f.authorisationId) ? [f.authorisationId] : []));
   if (elsewhere.length > 0)
-    for (const [id, auth] of await topupStore(db).forCards([], [...new Set(elsewhere)]))
+    for (const [id, auth] of await authorisationStore(db).forCards([], [...new Set(elsewhere)]))
       authorisations.set(id, auth);
   return { cards, factsByCard, authorisations, existing };
 }
@@ -109,7 +109,7 @@ export async function loadLedgerInputs(
 /** The ledger rules of the current policy, with these authorisations, at `now` (epoch seconds). */
 export function ledgerContext(
   policy: PolicyDocument,
-  authorisations: ReadonlyMap<string, TopupAuthorisation>,
+  authorisations: ReadonlyMap<string, OnlineAuthorisation>,
   now: number,
 ): LedgerContext {
   return {
@@ -272,6 +272,6 @@ export async function readCardLedger(
   const facts = (await eventStore(db).bookedFactsForCards([cardId])).get(cardId) ?? [];
   if (facts.length === 0) return null;
   const named = facts.flatMap((f) => (f.authorisationId ? [f.authorisationId] : []));
-  const authorisations = await topupStore(db).forCards([cardId], [...new Set(named)]);
+  const authorisations = await authorisationStore(db).forCards([cardId], [...new Set(named)]);
   return reconcileCard(cardId, facts, ledgerContext(policy, authorisations, Math.floor(Date.now() / 1000)));
 }

@@ -121,3 +121,15 @@ export async function authoriseTopup(
     throw new Error(`top-up authorisation answered ${response.status}: ${JSON.stringify(body)}`);
   return body.authorisationId;
 }
+
+/** A station asks `POST /v1/authorisations` (top-up, pay-out or restore); the raw answer. */
+export async function askAuthorisation(station: TerminalSetup, body: unknown): Promise<Response> {
+  const url = `${ORIGIN}/v1/authorisations`;
+  return call(
+    new Request(url, {
+      method: "POST",
+      headers: { ...(await terminalHeaders(station, "POST", url)), "Content-Type": "application/json" },
+      body: JSON.stringify(body),
+    }),
+  );
+}

@@ -34,6 +34,8 @@ export const ERROR_CODES = [
   "card_unknown",
   "card_invalid",
   "topup_not_authorised",
+  "payout_not_authorised",
+  "reissue_not_authorised",
   "key_rotation_invalid",
   "invitation_invalid",
   "webauthn_failed",
@@ -64,6 +66,8 @@ export function statusForCode(code: ErrorCode): number {
     case "terminal_suspended":
     case "terminal_revoked":
     case "topup_not_authorised":
+    case "payout_not_authorised":
+    case "reissue_not_authorised":
       return 403;
     case "not_found":
     case "terminal_unknown":
@@ -138,6 +142,8 @@ export const ERROR_TITLES: Record<ErrorCode, string> = {
   card_unknown: "Unknown card",
   card_invalid: "Card image is not valid",
   topup_not_authorised: "Top-up not authorised",
+  payout_not_authorised: "Pay-out not authorised",
+  reissue_not_authorised: "Restore not authorised",
   key_rotation_invalid: "Key rotation not possible now",
   invitation_invalid: "Invitation not valid",
   webauthn_failed: "Passkey verification failed",

@@ -19,6 +19,8 @@ export const FLAG_KINDS = [
   "conflict",
   "tear_recovery",
   "topup_unauthorised",
+  "payout_unauthorised",
+  "reissue_unauthorised",
   "bad_signature",
 ] as const;
 export const FlagKind = z.enum(FLAG_KINDS);

@@ -13,7 +13,7 @@ export const PATHS = {
   catalog: "/v1/catalog",
   batches: "/v1/reconciliation/batches",
   reports: "/v1/reports",
-  topupAuthorisations: "/v1/topups/authorisations",
+  authorisations: "/v1/authorisations",
   cardRestore: (cardId: string) => `/v1/cards/${encodeURIComponent(cardId)}/restore`,
 } as const;
 
@@ -49,7 +49,8 @@ export const GrantAnswer = z.looseObject({
 });
 export type GrantAnswer = z.infer<typeof GrantAnswer>;
 
-export const TopupAuthorisationAnswer = z.looseObject({ authorisationId: z.string().min(1).max(128) });
+/** An online authorisation of a top-up, pay-out or restore: the id the station writes into the event. */
+export const AuthorisationAnswer = z.looseObject({ authorisationId: z.string().min(1).max(128) });
 
 /** The reconciled ledger's view of a card: what a station restores it from. */
 export const CardLedgerAnswer = z.looseObject({
@@ -57,5 +58,7 @@ export const CardLedgerAnswer = z.looseObject({
   counter: z.int().nonnegative(),
   chain: z.string().regex(/^[0-9a-f]{32}$/),
   status: z.string(),
+  /** False while a gap or an unsettled write means events of the card may still be on their way. */
+  complete: z.boolean().optional(),
 });
 export type CardLedgerAnswer = z.infer<typeof CardLedgerAnswer>;

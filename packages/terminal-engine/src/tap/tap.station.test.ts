@@ -2,7 +2,7 @@ import { VirtualCardTransport } from "@tessera/protocol/virtual-card";
 import { describe, expect, it } from "vitest";
 import { createTestTerminal } from "../testing/test-terminal.ts";
 
-const AUTHORISATIONS = "/v1/topups/authorisations";
+const AUTHORISATIONS = "/v1/authorisations";
 
 /** A station, and a card copied byte for byte onto another chip: its signatures no longer match its chip. */
 async function stationWithCopiedCard() {

@@ -57,7 +57,7 @@ import {
   verdictState,
   verifyCard,
 } from "@tessera/protocol";
-import { PATHS, TopupAuthorisationAnswer } from "../backend/contract.ts";
+import { AuthorisationAnswer, PATHS } from "../backend/contract.ts";
 import { type CardObservation, cardStateRecord, NOTHING_LEARNT } from "../cards/card-memory.ts";
 import { errorMessage } from "../errors.ts";
 import {
@@ -188,15 +188,41 @@ export async function readCard(rt: Runtime, transport: CardTransport): Promise<C
   return { kind: "read", uid: toHex(outcome.read.uid), verdict: outcome.verdict, settled: outcome.settled };
 }
 
-async function authoriseTopup(rt: Runtime, cardId: string, amount: number): Promise<string> {
+/**
+ * Asks the backend, online, for the authorisation a top-up, pay-out or restore is written with. `amount` is
+ * what it covers: the value a top-up adds, the balance a pay-out hands out, the balance a restore writes.
+ */
+async function authoriseOnline(
+  rt: Runtime,
+  body: { op: "topup" | "payout" | "reissue"; cardId: string; amount: number; counter?: number },
+): Promise<string> {
   const credentials = grantCredentials(rt);
-  if (!credentials) throw new Error("a top-up is authorised online with a session grant in force");
-  const answer = await rt.client.json("reconciliation", "POST", PATHS.topupAuthorisations, {
+  if (!credentials) throw new Error(`a ${body.op} is authorised online with a session grant in force`);
+  const answer = await rt.client.json("reconciliation", "POST", PATHS.authorisations, {
     credentials,
     proof: true,
-    body: { cardId, amount },
+    body,
   });
-  return TopupAuthorisationAnswer.parse(answer).authorisationId;
+  return AuthorisationAnswer.parse(answer).authorisationId;
+}
+
+/** What the backend is asked to authorise for this request, decided as if authorised (`trial`). */
+function authorisationAsked(request: OperationRequest, trial: TerminalEvent) {
+  switch (request.op) {
+    case "topup":
+      return { op: "topup", cardId: trial.card.id, amount: request.amount } as const;
+    case "payout":
+      return { op: "payout", cardId: trial.card.id, amount: trial.amount } as const;
+    case "reissue":
+      return {
+        op: "reissue",
+        cardId: request.restore.cardId,
+        amount: request.restore.balance,
+        counter: request.restore.counter,
+      } as const;
+    default:
+      return undefined;
+  }
 }
 
 /** The request with an online authorisation id, for the operations that carry one. */
@@ -374,9 +400,10 @@ export async function performTap(
     // would refuse anyway. The trial's signatures are thrown away with it.
     const trial = await decide(authorised(request, "trial"));
     if (!trial.ok) return refused(rt, op, trial.refusal.code, trial.refusal.detail, first);
-    if (request.op === "topup") {
+    const asked = authorisationAsked(request, trial.event);
+    if (asked) {
       try {
-        effective = authorised(request, await authoriseTopup(rt, trial.state.cardId, request.amount));
+        effective = authorised(request, await authoriseOnline(rt, asked));
       } catch (error) {
         return refused(rt, op, "online_authorisation_failed", errorMessage(error), first);
       }

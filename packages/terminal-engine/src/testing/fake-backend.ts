@@ -156,6 +156,8 @@ export class FakeBackend {
   readonly events = new Map<string, StoredEvent>();
   readonly ledger = new Map<string, LedgerEntry[]>();
   readonly reports: TerminalReport[] = [];
+  /** Online authorisations given, in order. */
+  readonly authorisations: { authorisationId: string; op: string; cardId: string; amount: number }[] = [];
   readonly requests: RequestRecord[] = [];
   /** Every batch answered, by Idempotency-Key. */
   readonly batches = new Map<string, { body: string; result: ReconcileResult }>();
@@ -473,7 +475,8 @@ export class FakeBackend {
     if (key === `GET ${policy} /v1/catalog`) return this.#document(request, this.catalog);
     if (key === `POST ${reconciliation} /v1/reconciliation/batches`) return this.#batch(request);
     if (key === `POST ${reconciliation} /v1/reports`) return this.#report(request);
-    if (key === `POST ${reconciliation} /v1/topups/authorisations`) return this.#authorise(request);
+    if (key === `POST ${reconciliation} /v1/authorisations`) return this.#authorise(request);
+    if (key === `POST ${reconciliation} /v1/topups/authorisations`) return this.#authorise(request, "topup");
     const restore = /^\/v1\/cards\/([^/]+)\/restore$/.exec(url.pathname);
     if (request.method === "GET" && url.origin === reconciliation && restore?.[1]) {
       return this.#card(request, decodeURIComponent(restore[1]));
@@ -697,13 +700,29 @@ export class FakeBackend {
     return new Response(null, { status: 202 });
   }
 
-  async #authorise(request: Request): Promise<Response> {
+  /** Online authorisations (top-up, pay-out, restore): a station's only, a restore only of the ledger's balance. */
+  async #authorise(request: Request, only?: "topup"): Promise<Response> {
     const { terminal } = await this.#terminal(request);
-    if (terminal.role !== "station") return problem("forbidden", "only stations top up");
-    const body = (await request.json()) as { cardId?: unknown; amount?: unknown };
-    if (typeof body.cardId !== "string" || typeof body.amount !== "number")
+    if (terminal.role !== "station")
+      return problem("forbidden", "only stations ask for online authorisations");
+    const body = (await request.json()) as { op?: unknown; cardId?: unknown; amount?: unknown };
+    const op = only ?? body.op;
+    if (
+      (op !== "topup" && op !== "payout" && op !== "reissue") ||
+      typeof body.cardId !== "string" ||
+      typeof body.amount !== "number"
+    )
       return problem("validation_failed");
-    return json({ authorisationId: `auth_${crypto.randomUUID()}` }, 201);
+    if (op === "reissue" && this.ledger.get(body.cardId)?.at(-1)?.balanceAfter !== body.amount)
+      return problem("reissue_not_authorised", "not the ledger's balance");
+    const authorisation = {
+      authorisationId: `auth_${crypto.randomUUID()}`,
+      op,
+      cardId: body.cardId,
+      amount: body.amount,
+    };
+    this.authorisations.push(authorisation);
+    return json(authorisation, 201);
   }
 
   async #card(request: Request, cardId: string): Promise<Response> {

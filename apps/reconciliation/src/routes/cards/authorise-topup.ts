@@ -2,7 +2,7 @@
 import { type RouteHandler, z } from "@hono/zod-openapi";
 import { actorOf, problemResponses, requirePrincipal, secureRoute } from "@tessera/service-kit";
 import type { ReconciliationEnv } from "../../env.ts";
-import { authoriseTopup } from "../../reconciliation/topups.ts";
+import { authoriseOnline } from "../../reconciliation/authorisations.ts";
 import { currentPolicy } from "../../upstream/policy.ts";
 import { TopupAmount, TopupAuthorisation } from "../topups/schemas.ts";
 import { CardIdParam } from "./get.ts";
@@ -34,7 +34,8 @@ export const authoriseCardTopup: RouteHandler<typeof authoriseCardTopupRoute, Re
 ) => {
   const { cardId } = c.req.valid("param");
   const { amount } = c.req.valid("json");
-  const grant = await authoriseTopup(c.env.DB, await currentPolicy(c.env), {
+  const grant = await authoriseOnline(c.env.DB, await currentPolicy(c.env), {
+    op: "topup",
     cardId,
     amount,
     actor: actorOf(requirePrincipal(c)),

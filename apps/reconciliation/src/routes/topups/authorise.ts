@@ -3,7 +3,7 @@ import type { RouteHandler } from "@hono/zod-openapi";
 import { TesseraError } from "@tessera/protocol";
 import { problemResponses, requirePrincipal, secureRoute } from "@tessera/service-kit";
 import type { ReconciliationEnv } from "../../env.ts";
-import { authoriseTopup } from "../../reconciliation/topups.ts";
+import { authoriseOnline } from "../../reconciliation/authorisations.ts";
 import { activeTerminal } from "../../terminal-access.ts";
 import { currentPolicy } from "../../upstream/policy.ts";
 import { TopupAuthorisation, TopupAuthorisationRequest } from "./schemas.ts";
@@ -14,7 +14,7 @@ export const authoriseTopupRoute = secureRoute({
   tags: ["Top-ups"],
   summary: "Authorise a top-up (station terminals)",
   description:
-    "A station whose grant allows `topup` gets an authorisation id to write into the card; operators use `POST /v1/cards/{cardId}/topup-authorisations`. The uploaded top-up event must carry it, for this card and amount, once.",
+    "Kept for terminals from before `POST /v1/authorisations`, which it is the `topup` case of. A station whose grant allows `topup` gets an authorisation id to write into the card; operators use `POST /v1/cards/{cardId}/topup-authorisations`. The uploaded top-up event must carry it, for this card and amount, once.",
   access: { terminal: true },
   middleware: [activeTerminal],
   request: {
@@ -34,7 +34,8 @@ export const authoriseTopupByTerminal: RouteHandler<typeof authoriseTopupRoute, 
   if (principal.grant.role !== "station" || !principal.grant.ops.includes("topup"))
     throw new TesseraError("forbidden", "Only a station whose grant allows topup may authorise top-ups");
   const body = c.req.valid("json");
-  const grant = await authoriseTopup(c.env.DB, await currentPolicy(c.env), {
+  const grant = await authoriseOnline(c.env.DB, await currentPolicy(c.env), {
+    op: "topup",
     cardId: body.cardId,
     amount: body.amount,
     actor: { kind: "terminal", id: principal.terminalId },

@@ -176,6 +176,8 @@ export const terminalEn = {
   "terminal.station.restoreBadId": "A card number is 16 characters, 0–9 and a–f.",
   "terminal.station.restoreFailed":
     "The card's ledger could not be fetched. Check the number and the network.",
+  "terminal.station.restoreIncomplete":
+    "Some of this card's payments may not have reached the backend yet. Restore only if the card is lost for good: press Restore again to go ahead.",
 
   "terminal.operator.open": "Operator",
   "terminal.operator.pinTitle": "Operator PIN",

@@ -180,6 +180,8 @@ export const terminalId: Readonly<Record<keyof typeof terminalEn, string>> = {
   "terminal.station.restore": "Pulihkan ke kartu kosong",
   "terminal.station.restoreBadId": "Nomor kartu terdiri dari 16 karakter, 0–9 dan a–f.",
   "terminal.station.restoreFailed": "Buku besar kartu tidak dapat diambil. Periksa nomor dan jaringan.",
+  "terminal.station.restoreIncomplete":
+    "Sebagian pembayaran kartu ini mungkin belum sampai ke server. Pulihkan hanya jika kartu benar-benar hilang: tekan Pulihkan sekali lagi untuk melanjutkan.",
 
   "terminal.operator.open": "Operator",
   "terminal.operator.pinTitle": "PIN operator",

@@ -31,12 +31,21 @@ export function StationScreen({
   const [restoreError, setRestoreError] = useState<MessageKey | null>(null);
   const unit = 10 ** currency.minorUnit;
 
+  // A ledger with a gap or an unsettled write may still be missing events from other terminals: the
+  // operator is told so, and a second press of Restore for the same card goes ahead (docs/operations.md).
+  const [incompleteFor, setIncompleteFor] = useState<string | null>(null);
+
   async function restore() {
     setRestoreError(null);
     const cardId = restoreId.trim().toLowerCase();
     if (!/^[0-9a-f]{16}$/.test(cardId)) return setRestoreError("terminal.station.restoreBadId");
     try {
       const ledger = await engine.cardLedger(cardId);
+      if (ledger.complete === false && incompleteFor !== cardId) {
+        setIncompleteFor(cardId);
+        return setRestoreError("terminal.station.restoreIncomplete");
+      }
+      setIncompleteFor(null);
       runner.run({
         op: "reissue",
         restore: { cardId, balance: ledger.balance, counter: ledger.counter, chain: ledger.chain },
