@@ -5,7 +5,8 @@
 //   chip faking its serial (refused by the terminal that has seen the card since, taken by one that has not,
 //   and flagged clone_replay by reconciliation);
 // - a new service worker that arrives while a top-up waits for its online authorisation with the card on the
-//   reader: it waits, through the quiet period and the result on screen, and is applied once the kiosk is idle.
+//   reader: it waits, through the quiet period and the result on screen, and is applied once the kiosk is idle;
+// - a station paying out a card's balance and restoring a lost card onto a blank one, each authorised online.
 // Waits are generous (a shared two-core machine); time the kiosk's update rules count is moved with
 // Playwright's clock instead of slept.
 import { mkdtemp, readFile, rm } from "node:fs/promises";
@@ -54,7 +55,7 @@ async function close(session: BrowserSession): Promise<void> {
 
 beforeAll(async () => {
   stack = await startE2EStack();
-  for (let i = 0; i < 4; i++) profiles.push(await mkdtemp(join(tmpdir(), "tessera-demo-")));
+  for (let i = 0; i < 5; i++) profiles.push(await mkdtemp(join(tmpdir(), "tessera-demo-")));
 }, 240_000);
 
 afterAll(async () => {
@@ -349,6 +350,50 @@ describe("demo mode: tears, clones, and an update mid-tap", () => {
     expect(card.balance).toBe(500);
     await expect(ledgerOf(card.cardId)).resolves.toMatchObject({ balance: 500, complete: true });
     stack.pages.override("/sw.js", undefined);
+    expect(unexpectedErrors(station)).toEqual([]);
+    await close(station);
+  }, 300_000);
+
+  it("a station pays out a card's balance and restores a lost card onto a blank one, each authorised online", async () => {
+    keepPicturesOnFailure();
+    const station = await open(profiles[4]!);
+    const { page } = station;
+    await page.goto(`${stack.webUrl}/terminal`);
+    const code = await createEnrolmentCode(stack.urls.grants, stack.adminToken, {
+      role: "station",
+      name: "Cash desk",
+      locationId: "canteen",
+    });
+    await enrol(page, code, "station");
+    const [paid, lost] = [await addBlankCard(page), await addBlankCard(page)];
+    for (const [chip, topup] of [
+      [paid, "Top up €50.00"],
+      [lost, "Top up €20.00"],
+    ] as const) {
+      await page.getByRole("button", { name: "Issue a new card" }).click();
+      await expect(tapCard(page, chip)).resolves.toEqual({ kind: "done", code: null });
+      await page.getByRole("button", { name: topup }).click();
+      await expect(tapCard(page, chip)).resolves.toEqual({ kind: "done", code: null });
+    }
+    await page.getByRole("button", { name: "Pay out the balance" }).click();
+    await expect(tapCard(page, paid)).resolves.toEqual({ kind: "done", code: null });
+    await expect.poll(() => outboxDepth(page), LONG).toBe(0);
+
+    // The lost card's number, typed at the desk; the restore is written onto the blank chip.
+    const before = await cardsInWallet(await readWallet(page), stack.urls.grants);
+    const lostCard = before.get(lost)!;
+    const blank = await addBlankCard(page);
+    await page.getByLabel("Card number of the lost card").fill(lostCard.cardId);
+    await page.getByRole("button", { name: "Restore onto a blank card" }).click();
+    await expect(tapCard(page, blank)).resolves.toEqual({ kind: "done", code: null });
+    await expect.poll(() => outboxDepth(page), LONG).toBe(0);
+
+    const after = await cardsInWallet(await readWallet(page), stack.urls.grants);
+    expect(after.get(paid)!.balance).toBe(0);
+    expect(after.get(blank)).toMatchObject({ cardId: lostCard.cardId, balance: 2_000 });
+    const paidLedger = await ledgerOf(before.get(paid)!.cardId);
+    expect(paidLedger).toMatchObject({ balance: 0, complete: true, flags: [] });
+    await expect(ledgerOf(lostCard.cardId)).resolves.toMatchObject({ balance: 2_000, flags: [] });
     expect(unexpectedErrors(station)).toEqual([]);
     await close(station);
   }, 300_000);
