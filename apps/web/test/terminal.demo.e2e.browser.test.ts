@@ -99,6 +99,16 @@ function ledgerOf(cardId: string): Promise<CardLedger> {
   return adminGet<CardLedger>(`${stack.urls.reconciliation}/v1/cards/${cardId}`);
 }
 
+/** Enrols the kiosk on this page as a terminal of the canteen, with a fresh code from the grants Worker. */
+async function enrolAt(page: Page, role: "pos" | "gate" | "station", name: string): Promise<void> {
+  const code = await createEnrolmentCode(stack.urls.grants, stack.adminToken, {
+    role,
+    name,
+    locationId: "canteen",
+  });
+  await enrol(page, code, role);
+}
+
 /** The demo card's tap button: presents it to the waiting kiosk. */
 function cardButton(page: Page, chip: string) {
   return page.locator(`[data-card-id="${chip}"] .demo-card-tap`);
@@ -123,12 +133,7 @@ describe("demo mode: tears, clones, and an update mid-tap", () => {
     const station = await open(profiles[0]!);
     const { page } = station;
     await page.goto(`${stack.webUrl}/terminal`);
-    const code = await createEnrolmentCode(stack.urls.grants, stack.adminToken, {
-      role: "station",
-      name: "Demo desk",
-      locationId: "canteen",
-    });
-    await enrol(page, code, "station");
+    await enrolAt(page, "station", "Demo desk");
     for (let i = 0; i < 2; i++) {
       const chip = await addBlankCard(page);
       await page.getByRole("button", { name: "Issue a new card" }).click();
@@ -151,12 +156,7 @@ describe("demo mode: tears, clones, and an update mid-tap", () => {
     await page.goto(`${stack.webUrl}/terminal`);
     await writeWallet(page, wallet);
     await page.reload();
-    const code = await createEnrolmentCode(stack.urls.grants, stack.adminToken, {
-      role: "pos",
-      name: "Demo till",
-      locationId: "canteen",
-    });
-    await enrol(page, code, "pos");
+    await enrolAt(page, "pos", "Demo till");
 
     await page.getByLabel("Tear the next write").check();
     await charge(page, 250);
@@ -238,12 +238,7 @@ describe("demo mode: tears, clones, and an update mid-tap", () => {
     await other.page.goto(`${stack.webUrl}/terminal`);
     await writeWallet(other.page, wallet);
     await other.page.reload();
-    const code = await createEnrolmentCode(stack.urls.grants, stack.adminToken, {
-      role: "pos",
-      name: "Demo till 2",
-      locationId: "canteen",
-    });
-    await enrol(other.page, code, "pos");
+    await enrolAt(other.page, "pos", "Demo till 2");
     await charge(other.page, 100);
     await expect(tapCard(other.page, magic)).resolves.toEqual({ kind: "done", code: null });
     await expect.poll(() => outboxDepth(other.page), LONG).toBe(0);
@@ -285,12 +280,7 @@ describe("demo mode: tears, clones, and an update mid-tap", () => {
     );
 
     await page.goto(`${stack.webUrl}/terminal`);
-    const code = await createEnrolmentCode(stack.urls.grants, stack.adminToken, {
-      role: "station",
-      name: "Update desk",
-      locationId: "canteen",
-    });
-    await enrol(page, code, "station");
+    await enrolAt(page, "station", "Update desk");
     await waitForServiceWorkerControl(page);
     const chip = await addBlankCard(page);
     await page.getByRole("button", { name: "Issue a new card" }).click();
@@ -359,12 +349,7 @@ describe("demo mode: tears, clones, and an update mid-tap", () => {
     const station = await open(profiles[4]!);
     const { page } = station;
     await page.goto(`${stack.webUrl}/terminal`);
-    const code = await createEnrolmentCode(stack.urls.grants, stack.adminToken, {
-      role: "station",
-      name: "Cash desk",
-      locationId: "canteen",
-    });
-    await enrol(page, code, "station");
+    await enrolAt(page, "station", "Cash desk");
     const [paid, lost] = [await addBlankCard(page), await addBlankCard(page)];
     for (const [chip, topup] of [
       [paid, "Top up €50.00"],

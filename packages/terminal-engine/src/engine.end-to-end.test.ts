@@ -54,17 +54,25 @@ describe("a tap end to end through VirtualCardTransport", () => {
     await t.engine.close();
   });
 
-  it("refuses a top-up when the authorisation cannot be fetched, without touching the card", async () => {
-    const t = await createTestTerminal({ role: "station" });
-    const { card, transport } = await t.card(100);
-    const before = card.readUserMemory();
-    t.backend.network = "down";
-    const result = await t.engine.tap(transport, { op: "topup", amount: 900 });
-    expect(result).toMatchObject({ kind: "refused", code: "online_authorisation_failed" });
-    expect(card.readUserMemory()).toEqual(before);
-    expect(t.engine.getSnapshot().outbox.depth).toBe(0);
-    await t.engine.close();
-  });
+  it.each([
+    ["a top-up", { op: "topup", amount: 900 }],
+    ["a pay-out", { op: "payout" }],
+  ] as const)(
+    "refuses %s when its authorisation cannot be fetched, without touching the card",
+    async (_, request) => {
+      const t = await createTestTerminal({ role: "station" });
+      const { card, transport } = await t.card(800);
+      const before = card.readUserMemory();
+      t.backend.network = "down";
+      expect(await t.engine.tap(transport, request)).toMatchObject({
+        kind: "refused",
+        code: "online_authorisation_failed",
+      });
+      expect(card.readUserMemory()).toEqual(before);
+      expect(t.engine.getSnapshot().outbox.depth).toBe(0);
+      await t.engine.close();
+    },
+  );
 
   it("pays out a card's whole balance at a station with an online authorisation for that balance", async () => {
     const t = await createTestTerminal({ role: "station" });
@@ -79,20 +87,6 @@ describe("a tap end to end through VirtualCardTransport", () => {
     );
     await t.engine.uploadOutbox();
     expect(t.backend.ledgerBalance(cardId)).toBe(0);
-    await t.engine.close();
-  });
-
-  it("refuses a pay-out offline, without touching the card", async () => {
-    const t = await createTestTerminal({ role: "station" });
-    const { card, transport } = await t.card(800);
-    const before = card.readUserMemory();
-    t.backend.network = "down";
-    expect(await t.engine.tap(transport, { op: "payout" })).toMatchObject({
-      kind: "refused",
-      code: "online_authorisation_failed",
-    });
-    expect(card.readUserMemory()).toEqual(before);
-    expect(t.engine.getSnapshot().outbox.depth).toBe(0);
     await t.engine.close();
   });
 
