@@ -71,8 +71,11 @@ describe("POST /v1/grants", () => {
     expect(certificate.keyVersion).toBe(answer.keyVersion);
     expect(certificate.publicKey).toEqual(fromBase64Url(terminal.device.publicJwk.x));
     expect(certificate.validFrom % 3600).toBe(0);
-    expect(certificate.validFrom).toBeLessThanOrEqual(claims.iat);
-    expect(certificate.validFrom).toBeGreaterThan(claims.iat - 3600);
+    // From the hour the clock-skew allowance before the grant falls in, so a terminal whose clock runs behind
+    // can use it from the first moment.
+    const skewedIat = claims.iat - DEFAULT_POLICY.clockSkewSeconds;
+    expect(certificate.validFrom).toBeLessThanOrEqual(skewedIat);
+    expect(certificate.validFrom).toBeGreaterThan(skewedIat - 3600);
     expect(certificate.validUntil).toBeGreaterThanOrEqual(claims.exp);
     expect(certificate.validUntil - claims.exp).toBeLessThan(3600);
 
