@@ -31,8 +31,22 @@ async function restoreView(station: TerminalSetup, cardId: string) {
   const url = `${ORIGIN}/v1/cards/${cardId}/restore`;
   const response = await call(new Request(url, { headers: await terminalHeaders(station, "GET", url) }));
   expect(response.status).toBe(200);
-  return (await response.json()) as { balance: number; counter: number; chain: string };
+  return (await response.json()) as {
+    balance: number;
+    counter: number;
+    chain: string;
+    unconfirmed: { eventId: string; amount: number } | null;
+    complete: boolean;
+  };
 }
+
+/** The figures a station's reissue writes, from a restore view. */
+const restoreFrom = (cardId: string, view: { balance: number; counter: number; chain: string }) => ({
+  cardId,
+  balance: view.balance,
+  counter: view.counter,
+  chain: view.chain,
+});
 
 const card = (cardId: string) => getJson<CardView>(`/v1/cards/${cardId}`);
 const openKinds = (view: CardView) => view.flags.filter((f) => f.state === "open").map((f) => f.kind);
@@ -121,12 +135,71 @@ describe("online authorisations of pay-outs and restores", () => {
     const reissue = await tap(scheme, station, fresh, {
       op: "reissue",
       authorisationId: grant.authorisationId,
-      restore: { cardId: lost.cardId, ...restore },
+      restore: restoreFrom(lost.cardId, restore),
     });
     const result = await uploadOk(station, [reissue.event]);
     expect(result.results[0]).toMatchObject({ status: "accepted" });
     expect(await card(lost.cardId)).toMatchObject({ balance: 3_000, counter: restore.counter + 2 });
     expect(openKinds(await card(lost.cardId))).toEqual([]);
+  });
+
+  it("restores a card a torn write left unreadable from before that write, and flags the write it drops", async () => {
+    const scheme = await testScheme();
+    const station = await setupTerminal("trm_station_a");
+    const pos = await setupTerminal("trm_pos_a");
+    const lost = await issueCard(scheme, station, { topup: 3_200 });
+    // The till's write tears; the card reads as nothing after it, so the till cannot settle its tap.
+    const torn = await tap(
+      scheme,
+      pos,
+      lost.card,
+      { op: "debit", amount: 450 },
+      { write: { tear: { atPage: 0, model: "cut" } } },
+    );
+    expect(torn).toMatchObject({ torn: true, event: { outcome: "uncertain" } });
+    await uploadOk(station, lost.events);
+    await uploadOk(pos, [torn.event]);
+    expect(await card(lost.cardId)).toMatchObject({ balance: 2_750, headEventId: torn.event.id });
+
+    const restore = await restoreView(station, lost.cardId);
+    const issuedHead = lost.events.at(-1)!.card;
+    expect(restore).toMatchObject({
+      balance: 3_200,
+      counter: issuedHead.counterAfter,
+      chain: issuedHead.chainAfter,
+      unconfirmed: { eventId: torn.event.id, op: "debit", amount: 450, balanceAfter: 2_750 },
+      complete: true,
+    });
+    // The head's figures are not what a restore is authorised for.
+    const head = await askAuthorisation(station, {
+      op: "reissue",
+      cardId: lost.cardId,
+      amount: 2_750,
+      counter: torn.event.card.counterAfter,
+    });
+    expect(await refusal(head)).toMatchObject({ status: 403, code: "reissue_not_authorised" });
+
+    const grant = await authorised(station, {
+      op: "reissue",
+      cardId: lost.cardId,
+      amount: restore.balance,
+      counter: restore.counter,
+    });
+    const reissue = await tap(scheme, station, new VirtualNtag({ model: "NTAG215" }), {
+      op: "reissue",
+      authorisationId: grant.authorisationId,
+      restore: restoreFrom(lost.cardId, restore),
+    });
+    const result = await uploadOk(station, [reissue.event]);
+    expect(result.results[0]).toMatchObject({ status: "flagged", flags: ["tear_recovery"] });
+    const after = await card(lost.cardId);
+    expect(after).toMatchObject({
+      balance: 3_200,
+      headEventId: reissue.event.id,
+      restore: { unconfirmed: null },
+    });
+    expect(after.entries.find((e) => e.eventId === torn.event.id)?.settlement).toBe("superseded");
+    expect(after.flags.map((f) => [f.kind, f.state, f.amount])).toEqual([["tear_recovery", "open", 450]]);
   });
 
   it("flags a restore that names an authorisation never given", async () => {
@@ -138,7 +211,7 @@ describe("online authorisations of pay-outs and restores", () => {
     const reissue = await tap(scheme, station, new VirtualNtag({ model: "NTAG215" }), {
       op: "reissue",
       authorisationId: "rsa_made_up_by_the_station",
-      restore: { cardId: lost.cardId, ...restore },
+      restore: restoreFrom(lost.cardId, restore),
     });
     const result = await uploadOk(station, [reissue.event]);
     expect(result.results[0]).toMatchObject({ status: "flagged", flags: ["reissue_unauthorised"] });

@@ -36,7 +36,13 @@ describe("uploading a batch", () => {
 
     const view = await getJson<CardView>(`/v1/cards/${cardId}`);
     expect(view).toMatchObject({ cardId, balance: 1_650, counter: 3, complete: true, issued: true });
-    expect(view.restore).toEqual({ cardId, balance: 1_650, counter: 3, chain: debit.event.card.chainAfter });
+    expect(view.restore).toEqual({
+      cardId,
+      balance: 1_650,
+      counter: 3,
+      chain: debit.event.card.chainAfter,
+      unconfirmed: null,
+    });
     expect(view.entries.map((e) => [e.op, e.settlement])).toEqual([
       ["issue", "settled"],
       ["topup", "settled"],

@@ -28,6 +28,7 @@ describe("card restore for stations", () => {
       counter: spent.event.card.counterAfter,
       chain: spent.event.card.chainAfter,
       status: "active",
+      unconfirmed: null,
       complete: true,
     });
   });

@@ -128,6 +128,10 @@ describe("the simulation's book of a card", () => {
       expect(card.book.restoredFrom(chain)).toBe(settlement);
       expect(card.book.awaitingRestore).toBeNull();
       expect(card.book.expected).toBe(expected);
+      // Only a restore from before the torn write leaves it out, for reconciliation to flag.
+      expect(card.book.leftOutByRestores.map((w) => w.eventId)).toEqual(
+        settlement === "void" ? [torn.booked.eventId] : [],
+      );
     }
   });
 

@@ -93,6 +93,8 @@ export class CardBook {
   rolledBack = false;
   /** An unconfirmed write after which nothing on the chip verifies: the card waits for a station's restore. */
   awaitingRestore: BookedWrite | null = null;
+  /** Unconfirmed writes a restore left out; reconciliation names each in the reissue's `tear_recovery` flag. */
+  readonly leftOutByRestores: BookedWrite[] = [];
 
   /** A write that reached the card: confirmed by the terminal, or found on the chip after a tear. */
   applied(write: BookedWrite, onChip: ChipState): void {
@@ -129,9 +131,10 @@ export class CardBook {
   }
 
   /**
-   * Settles the write that left the card reading as nothing by the state a station restores from (the chain
-   * head of the reconciled ledger): the write is applied if the ledger followed it, void if the ledger stops
-   * just before it. The restore itself moves no value; the balance it writes must equal this book.
+   * Settles the write that left the card reading as nothing by the state a station restores from (what
+   * `GET /v1/cards/{id}/restore` answers): the write is applied if the restore starts from it, void if it
+   * starts just before it (reconciliation restores from before a write its terminal never confirmed). The
+   * restore itself moves no value; the balance it writes must equal this book.
    */
   restoredFrom(ledgerChain: string): RestoreSettlement {
     const torn = this.awaitingRestore;
@@ -141,7 +144,9 @@ export class CardBook {
       this.#move(torn.delta);
       return "applied";
     }
-    return ledgerChain === torn.chainBefore ? "void" : "neither";
+    if (ledgerChain !== torn.chainBefore) return "neither";
+    this.leftOutByRestores.push(torn);
+    return "void";
   }
 
   #move(delta: number): void {

@@ -31,7 +31,8 @@ export interface FaultOutcome {
 export interface Conservation {
   /**
    * Card, ledger and the simulation's own book agree on every card no attack touched, no card is left
-   * reading as nothing or one state back, every write a tear undid is in a `tear_recovery` flag, every tear
+   * reading as nothing or one state back, every write a tear undid or a restore left out is in a
+   * `tear_recovery` flag, every tear
    * outcome is explained and every outbox is empty.
    */
   ok: boolean;
@@ -57,6 +58,9 @@ export interface Conservation {
   /** Writes that garbled tears undid on compared cards, and how many of them a `tear_recovery` flag names. */
   undoneWrites: number;
   undoneWritesFlagged: number;
+  /** Unconfirmed writes that station restores left out, and how many of them a `tear_recovery` flag names. */
+  leftOutByRestores: number;
+  leftOutByRestoresFlagged: number;
   mismatches: {
     cardId: string;
     card: number | null;
@@ -167,7 +171,7 @@ export function formatSummary(report: SimulationReport): string {
     "",
     `Conservation ${c.ok ? "OK" : "BROKEN"}: cards ${c.cards}, ledger ${c.ledger}, expected ${c.expected} (top-ups ${c.topups} − debits ${c.debits} + ${c.recoveredByTears} given back by tears)`,
     `  ${c.checkedCards} cards compared one by one (${c.restoredCards} of them restored at a station after a tear); ${c.attackedCards} cards written by attacks reported below`,
-    `  ${c.undoneWrites} writes undone by tears, ${c.undoneWritesFlagged} of them in a tear_recovery flag`,
+    `  ${c.undoneWrites} writes undone by tears, ${c.undoneWritesFlagged} of them in a tear_recovery flag; ${c.leftOutByRestores} unconfirmed writes left out by restores, ${c.leftOutByRestoresFlagged} of them in a tear_recovery flag`,
     ...c.mismatches
       .slice(0, 10)
       .map(

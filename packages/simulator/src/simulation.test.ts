@@ -23,6 +23,7 @@ describe("the fleet simulator's default run", () => {
     expect(c.ledger).toBe(c.expected);
     expect(c.expected).toBe(c.topups - c.debits + c.recoveredByTears);
     expect(c.undoneWritesFlagged).toBe(c.undoneWrites);
+    expect(c.leftOutByRestoresFlagged).toBe(c.leftOutByRestores);
     expect(c.ok).toBe(true);
     expect(report.events.leftInOutboxes).toBe(0);
   });
@@ -33,9 +34,10 @@ describe("the fleet simulator's default run", () => {
     expect(unexplained).toBe(0);
     expect(landed + lost + rolled_back + unreadable).toBe(t.unconfirmed);
     expect(t.restoredAtStations).toBe(unreadable);
-    // The ledger restored each from the state the torn write made or the one before it, never another.
-    expect(t.settledAtRestore.applied + t.settledAtRestore.void).toBe(t.restoredAtStations);
-    expect(t.settledAtRestore.neither).toBe(0);
+    // Reconciliation restores each from the state before the write its terminal never confirmed, and
+    // flags the write it leaves out.
+    expect(t.settledAtRestore.void).toBe(t.restoredAtStations);
+    expect(report.conservation.leftOutByRestores).toBe(t.restoredAtStations);
     expect(t.restoresFailed).toBe(0);
   });
 

@@ -703,6 +703,8 @@ export async function runSimulation(
     restoredCards: 0,
     undoneWrites: 0,
     undoneWritesFlagged: 0,
+    leftOutByRestores: 0,
+    leftOutByRestoresFlagged: 0,
     mismatches: [],
   };
   // Every chip read with the backend's keys, many at once: WebCrypto verifies on Node's thread pool.
@@ -738,6 +740,13 @@ export async function runSimulation(
       if (tearRecoveries.some((f) => f.cardId === card.cardId && f.eventIds.includes(undone.eventId)))
         conservation.undoneWritesFlagged++;
       else notes.push(`${undone.op} ${undone.eventId}, undone by a tear, is in no tear_recovery flag`);
+    }
+    for (const left of book.leftOutByRestores) {
+      conservation.leftOutByRestores++;
+      // A restore that leaves out an unconfirmed write is accounted for only if reconciliation flags it.
+      if (tearRecoveries.some((f) => f.cardId === card.cardId && f.eventIds.includes(left.eventId)))
+        conservation.leftOutByRestoresFlagged++;
+      else notes.push(`${left.op} ${left.eventId}, left out by a restore, is in no tear_recovery flag`);
     }
     if (onCard !== book.expected || inLedger !== book.expected || notes.length > 0)
       conservation.mismatches.push({

@@ -25,7 +25,7 @@ export interface CardTailRow {
 }
 
 export function cardRowOf(
-  ledger: Omit<CardLedger, "entries" | "flags">,
+  ledger: Omit<CardLedger, "entries" | "flags" | "restore">,
   updatedAt: number,
   tail: LedgerTail | null,
 ): CardRow {

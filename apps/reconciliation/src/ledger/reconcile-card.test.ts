@@ -142,6 +142,55 @@ describe("reconcileCard", () => {
     ).toContain("reissue_unauthorised");
   });
 
+  it("restores from the state before an unconfirmed head and flags the write the restore does not book", () => {
+    // d2's write tore and the card read as nothing after it: it may never have reached the card.
+    const unreadable = reconcileCard(CARD, [issue, topup, d1, d2, torn], context);
+    expect(unreadable).toMatchObject({ balance: 4_750, counter: 5, headEventId: "a5" });
+    expect(unreadable.restore).toEqual({
+      balance: 4_800,
+      counter: 4,
+      chain: d2.chainAfter,
+      status: "active",
+      unconfirmed: { eventId: "a5", op: "debit", amount: 50, counter: 5, balanceAfter: 4_750 },
+    });
+    // A confirmed head, or an unconfirmed one something was written over, is restored from as it is.
+    expect(reconcileCard(CARD, [issue, topup, d1, d2], context).restore).toMatchObject({
+      balance: 4_800,
+      counter: 4,
+      unconfirmed: null,
+    });
+    const over = write("f0", torn, "debit", 5);
+    expect(reconcileCard(CARD, [issue, topup, d1, d2, torn, over], context).restore).toMatchObject({
+      balance: 4_745,
+      counter: 6,
+      unconfirmed: null,
+    });
+
+    const restore = write("f1", d2, "reissue", 0, {
+      counterAfter: d2.counterAfter + 2,
+      restored: true,
+      balanceAfter: 4_800,
+      authorisationId: "rsa_2",
+    });
+    const authorised: LedgerContext = {
+      ...context,
+      authorisations: new Map([
+        ...context.authorisations,
+        ["rsa_2", { authorisationId: "rsa_2", op: "reissue", cardId: CARD, amount: 4_800 }],
+      ]),
+    };
+    const events = [issue, topup, d1, d2, torn, restore];
+    const restored = reconcileCard(CARD, events, authorised);
+    expect(restored).toMatchObject({ balance: 4_800, counter: 6, headEventId: "f1" });
+    expect(restored.restore.unconfirmed).toBeNull();
+    expect(restored.entries.find((e) => e.eventId === "a5")?.settlement).toBe("superseded");
+    expect(restored.flags.map((f) => [f.kind, f.eventIds, f.amount])).toEqual([
+      ["tear_recovery", ["a5", "f1"], 50],
+    ]);
+    for (const order of permutations(events).slice(0, 120))
+      expect(reconcileCard(CARD, order, authorised)).toEqual(restored);
+  });
+
   it("starts from the genesis head", () => {
     expect(reconcileCard(CARD, [issue], context)).toMatchObject({ issued: true, counter: 1, balance: 0 });
     expect(issue.chainBefore ?? GENESIS_HEAD).toBe(GENESIS_HEAD);

@@ -7,7 +7,8 @@
  * that tree from the issue to the newest state:
  * - one child: the history goes on;
  * - an unconfirmed (`uncertain`) write nothing followed, beside a write something did: it never reached the
- *   card — `superseded`, not a clone;
+ *   card — `superseded`, not a clone; beside a restore, which a station writes from the state before such a
+ *   write when it is the card's head (`restore`), it is flagged `tear_recovery` for the operator to settle;
  * - a recovered write (counter +2) beside writes no deeper than that: a tear — the card rolled back and
  *   the lost writes are `superseded` (not booked; their value is the amount at stake);
  * - anything else with two children: a clone or replay — flagged, and the deepest branch (a reissue first)
@@ -26,6 +27,7 @@ import type {
   LedgerFlag,
   LedgerGap,
   OnlineAuthorisation,
+  RestoreBasis,
   Settlement,
 } from "./types.ts";
 import { expectedBalanceAfter, isoDate, spentBy, utcDay, utcWeek } from "./value.ts";
@@ -150,6 +152,28 @@ export function reconcileCard(cardId: string, input: readonly LedgerEvent[], ctx
             : `Written over a card that read as recovered after a tear; the write it may have replaced (counter ${e.counterAfter - 1}) has not been uploaded.`,
       });
     }
+  }
+
+  // A restore from the state before an unconfirmed write that nothing was written over: the write is not
+  // booked, and the operator checks with the cardholder whether it was paid for.
+  for (const node of nodes.values()) {
+    if (node.event.op !== "reissue" || !nodes.has(node.parent)) continue;
+    const bypassed = (children.get(node.parent) ?? []).filter(
+      (s) => s !== node && s.event.outcome === "uncertain" && childrenOf(s).length === 0,
+    );
+    if (bypassed.length === 0) continue;
+    const e = node.event;
+    raise({
+      key: `tear_recovery:${cardId}:${e.eventId}`,
+      kind: "tear_recovery",
+      eventIds: [e.eventId, ...bypassed.map((s) => s.event.eventId)],
+      terminalIds: [e.terminalId, ...bypassed.map((s) => s.event.terminalId)],
+      counter: e.counterAfter,
+      amount: bypassed.reduce((sum, s) => sum + s.event.amount, 0),
+      detail: `Restored from the state before unconfirmed write(s) it may never have held; not booked: ${bypassed
+        .map((s) => `${s.event.op} ${s.event.amount} (${s.event.eventId})`)
+        .join(", ")}.`,
+    });
   }
 
   function checkIssue(node: StateNode): void {
@@ -356,6 +380,7 @@ export function reconcileCard(cardId: string, input: readonly LedgerEvent[], ctx
   });
   const head = path.at(-1) ?? roots[0]!;
   return {
+    restore: restoreBasis(head, childrenOf(head).length === 0 ? path.at(-2) : undefined),
     cardId,
     balance: head.event.balanceAfter,
     counter: head.event.counterAfter,
@@ -368,6 +393,31 @@ export function reconcileCard(cardId: string, input: readonly LedgerEvent[], ctx
     gaps: gaps.sort((a, b) => a.fromCounter - b.fromCounter || byString(a.beforeEventId, b.beforeEventId)),
     entries,
     flags: allFlags,
+  };
+}
+
+/**
+ * The state a station restores from: the head, or `before` (the state the head was written over, passed only
+ * when nothing was written over the head) when the head is an unconfirmed write.
+ */
+function restoreBasis(head: StateNode, before: StateNode | undefined): RestoreBasis {
+  const e = head.event;
+  const unconfirmed = e.outcome === "uncertain" && before !== undefined && before.chain === head.parent;
+  const basis = unconfirmed ? before : head;
+  return {
+    balance: basis.event.balanceAfter,
+    counter: basis.event.counterAfter,
+    chain: basis.chain,
+    status: basis.event.status,
+    unconfirmed: unconfirmed
+      ? {
+          eventId: e.eventId,
+          op: e.op,
+          amount: e.amount,
+          counter: e.counterAfter,
+          balanceAfter: e.balanceAfter,
+        }
+      : null,
   };
 }
 

@@ -82,7 +82,7 @@ describe("extendLedger", () => {
         const extension = extendLedger(CARD, tail, incoming, ctx);
         const full = reconcileCard(CARD, [...before, ...incoming], ctx);
         expect(extension, `seed ${seed} cut ${cut}`).not.toBeNull();
-        const { entries: _entries, flags, ...head } = full;
+        const { entries: _entries, flags, restore: _restore, ...head } = full;
         expect(extension!.ledger, `seed ${seed} cut ${cut}`).toEqual(head);
         const byKey = new Map(flags.map((f) => [f.key, f]));
         for (const flag of extension!.flags) expect(flag).toEqual(byKey.get(flag.key));

@@ -80,7 +80,7 @@ export function tailOf(
 
 export interface LedgerExtension {
   /** The card's reconciled head after the new events, as a full recomputation would give it. */
-  ledger: Omit<CardLedger, "entries" | "flags">;
+  ledger: Omit<CardLedger, "entries" | "flags" | "restore">;
   /** The flags the new events raise or change (earlier flags stand as they are). */
   flags: LedgerFlag[];
   tail: LedgerTail | null;

@@ -141,7 +141,31 @@ export interface CardLedger {
   lastWrittenAt: number;
   /** Gaps still held open (inside the window); flagged ones are in `flags`. */
   gaps: LedgerGap[];
+  /** The state a station restores (reissues) the card from. */
+  restore: RestoreBasis;
   /** Followed history first (oldest to newest), then every other state by counter. */
   entries: LedgerEntry[];
   flags: LedgerFlag[];
+}
+
+/**
+ * What a station restores a card from: the newest state known to have reached the card. That is the
+ * reconciled head, unless the head is a write its terminal could not confirm and nothing was written over:
+ * then the card may never have held it (a torn write leaves a card that reads as nothing either way), the
+ * cardholder was told to tap again, and the restore starts from the state before it. The reissue then
+ * supersedes the unconfirmed write and is flagged `tear_recovery` with its amount at stake.
+ */
+export interface RestoreBasis {
+  balance: number;
+  counter: number;
+  chain: string;
+  status: CardStatus;
+  /** The unconfirmed write the restore does not assume landed, or null when the head is confirmed. */
+  unconfirmed: {
+    eventId: string;
+    op: Operation;
+    amount: number;
+    counter: number;
+    balanceAfter: number;
+  } | null;
 }

@@ -5,7 +5,8 @@
  * - A pay-out: the card's balance handed back as cash, so never for a card the ledger knows as blocked or
  *   one deny-listed pending a flag (the value of a lost or cloned card is not paid to whoever holds it).
  * - A restore (reissue): the reconciled balance written onto a card, so only the balance and counter the
- *   ledger holds now, never a figure the station made up or read before the ledger moved on.
+ *   ledger restores from now (`GET /v1/cards/{id}/restore`), never a figure the station made up or read
+ *   before the ledger moved on.
  *
  * The station writes the card with the authorisation id, and the ledger later matches the uploaded event to
  * it (once, same card, same operation, same amount) or flags it `{op}_unauthorised`.
@@ -78,9 +79,10 @@ export async function authoriseOnline(
   } else {
     const ledger = await readCardLedger(db, policy, cardId);
     if (!ledger) throw new TesseraError("card_unknown", `No event of card ${cardId} has been reconciled`);
-    if (ledger.balance !== amount || (input.counter !== undefined && ledger.counter !== input.counter))
+    const basis = ledger.restore;
+    if (basis.balance !== amount || (input.counter !== undefined && basis.counter !== input.counter))
       throw refuse(
-        `The ledger holds balance ${ledger.balance} at counter ${ledger.counter} for card ${cardId}; read it again before restoring`,
+        `Card ${cardId} is restored from balance ${basis.balance} at counter ${basis.counter}; read it again before restoring`,
       );
   }
 

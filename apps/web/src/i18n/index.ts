@@ -8,6 +8,7 @@ export {
   LOCALES,
   type Locale,
   type MessageKey,
+  type MessageParams,
   matchLocale,
   translate,
 } from "./locales.ts";

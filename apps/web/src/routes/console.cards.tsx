@@ -33,7 +33,13 @@ interface CardSummary {
 
 interface CardView extends CardSummary {
   complete: boolean;
-  restore: { cardId: string; balance: number; counter: number; chain: string };
+  restore: {
+    cardId: string;
+    balance: number;
+    counter: number;
+    chain: string;
+    unconfirmed?: { eventId: string; op: string; amount: number } | null;
+  };
   entries: {
     eventId: string;
     counter: number;
@@ -181,6 +187,15 @@ function CardDetail({ cardId }: { cardId: string }) {
               balance: formatAmount(view.restore.balance, 2, locale),
               counter: view.restore.counter,
             })}
+            {view.restore.unconfirmed ? (
+              <>
+                {" "}
+                {t("console.cards.restoreLeavesOut", {
+                  op: view.restore.unconfirmed.op,
+                  amount: formatAmount(view.restore.unconfirmed.amount, 2, locale),
+                })}
+              </>
+            ) : null}
           </dd>
         </dl>
       ) : null}

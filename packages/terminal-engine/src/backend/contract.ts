@@ -2,7 +2,7 @@
  * The backend API as the terminal uses it: paths and the response shapes it relies on, parsed with zod
  * so a changed or broken answer fails here with a clear error instead of deep inside a tap.
  */
-import { CertificateKeySet, Jwks, Role } from "@tessera/protocol";
+import { CertificateKeySet, Jwks, Operation, Role } from "@tessera/protocol";
 import { z } from "zod";
 
 export const PATHS = {
@@ -60,5 +60,13 @@ export const CardLedgerAnswer = z.looseObject({
   status: z.string(),
   /** False while a gap or an unsettled write means events of the card may still be on their way. */
   complete: z.boolean().optional(),
+  /**
+   * The ledger's newest write when its terminal never confirmed it: the figures above are those of the state
+   * before it, and the restore does not book it (an operator settles it with the cardholder).
+   */
+  unconfirmed: z
+    .looseObject({ eventId: z.string(), op: Operation, amount: z.int(), balanceAfter: z.int() })
+    .nullable()
+    .optional(),
 });
 export type CardLedgerAnswer = z.infer<typeof CardLedgerAnswer>;

@@ -735,6 +735,8 @@ export class FakeBackend {
       counter: last.counterAfter,
       chain: last.chainAfter,
       status: "active",
+      // Unconfirmed writes are never booked here, so the ledger's head is always one that landed.
+      unconfirmed: null,
       complete: true,
     });
   }

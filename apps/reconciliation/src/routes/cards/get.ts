@@ -51,7 +51,13 @@ export const getCard: RouteHandler<typeof getCardRoute, ReconciliationEnv> = asy
       complete: ledger.gaps.length === 0 && ledger.entries.every((e) => e.settlement !== "pending"),
       eventCount: ledger.eventCount,
       lastWrittenAt: ledger.lastWrittenAt,
-      restore: { cardId, balance: ledger.balance, counter: ledger.counter, chain: ledger.chain },
+      restore: {
+        cardId,
+        balance: ledger.restore.balance,
+        counter: ledger.restore.counter,
+        chain: ledger.restore.chain,
+        unconfirmed: ledger.restore.unconfirmed,
+      },
       gaps: ledger.gaps,
       entries: ledger.entries,
       history: settled

@@ -1,6 +1,8 @@
 /**
  * `GET /v1/cards/{cardId}/restore`: what a station writes when it restores (reissues) a lost, torn or tampered
- * card — the reconciled balance, counter and chain head, and whether the ledger is complete. Terminals see
+ * card — the balance, counter and chain head of the newest state known to have reached it (the reconciled
+ * head, or the state before it when the head is a write its terminal never confirmed), and whether the
+ * ledger is complete. Terminals see
  * only this, never the card's history: a station needs the numbers, not the cardholder's story.
  */
 import type { RouteHandler } from "@hono/zod-openapi";
@@ -19,7 +21,7 @@ export const restoreCardRoute = secureRoute({
   tags: ["Cards"],
   summary: "What a station writes to restore a card (station terminals)",
   description:
-    "For a station whose grant allows `reissue`. Check `complete` before writing: an open gap means events of the card may still be on their way from other terminals.",
+    "For a station whose grant allows `reissue`. Check `complete` before writing: an open gap means events of the card may still be on their way from other terminals. When the reconciled head is a write its terminal could not confirm, the figures are those of the state before it and `unconfirmed` names that write: the restore does not book it, and its upload raises a `tear_recovery` flag for the operator to settle with the cardholder.",
   access: { terminal: true },
   middleware: [activeTerminal],
   request: { params: CardIdParam },
@@ -43,10 +45,7 @@ export const restoreCard: RouteHandler<typeof restoreCardRoute, ReconciliationEn
   return c.json(
     CardRestoreView.parse({
       cardId,
-      balance: ledger.balance,
-      counter: ledger.counter,
-      chain: ledger.chain,
-      status: ledger.status,
+      ...ledger.restore,
       complete: ledger.gaps.length === 0 && ledger.entries.every((e) => e.settlement !== "pending"),
     }),
     200,

@@ -32,6 +32,20 @@ export const LedgerEntryView = z
   })
   .openapi("LedgerEntry");
 
+const UnconfirmedHead = z
+  .object({
+    eventId: z.string(),
+    op: Operation,
+    amount: z.int(),
+    counter: z.int(),
+    balanceAfter: z.int(),
+  })
+  .nullable()
+  .describe(
+    "The reconciled head when its terminal could not confirm the write and nothing was written over it: the card may never have held it, so a restore starts from the state before it and does not book it (the reissue's upload raises tear_recovery). Null when the head is confirmed.",
+  )
+  .openapi("UnconfirmedHead");
+
 export const CardView = z
   .object({
     cardId: z.string(),
@@ -45,8 +59,16 @@ export const CardView = z
     eventCount: z.int(),
     lastWrittenAt: z.int(),
     restore: z
-      .object({ cardId: z.string(), balance: z.int(), counter: z.int(), chain: z.string() })
-      .describe("What a station's reissue/restore writes from (operation `reissue`, `restore`)"),
+      .object({
+        cardId: z.string(),
+        balance: z.int(),
+        counter: z.int(),
+        chain: z.string(),
+        unconfirmed: UnconfirmedHead,
+      })
+      .describe(
+        "What a station's reissue/restore writes from (operation `reissue`, `restore`): the newest state known to have reached the card",
+      ),
     gaps: z.array(
       z.object({
         fromCounter: z.int(),
@@ -97,10 +119,13 @@ export const CardList = z
 export const CardRestoreView = z
   .object({
     cardId: z.string(),
-    balance: z.int().describe("Reconciled balance, minor units"),
+    balance: z
+      .int()
+      .describe("Balance to write, minor units: that of the newest state known to have reached the card"),
     counter: z.int(),
-    chain: z.string().describe("Chain head of the reconciled state"),
+    chain: z.string().describe("Chain head of that state"),
     status: CardStatus,
+    unconfirmed: UnconfirmedHead,
     complete: z.boolean().describe("No gap is held open and no state waits to be connected"),
   })
   .openapi("CardRestore");

@@ -138,6 +138,7 @@ export const consoleEn = {
   "console.cards.complete": "Ledger complete",
   "console.cards.restore": "Restore point",
   "console.cards.restoreAt": "{balance} at counter {counter}",
+  "console.cards.restoreLeavesOut": "(leaves out the unconfirmed {op} of {amount} at the head)",
   "console.cards.denied": "On the deny list: {reason}",
   "console.cards.notDenied": "Not on the deny list",
   "console.cards.block": "Block the card",

@@ -139,6 +139,7 @@ export const consoleId: Readonly<Record<keyof typeof consoleEn, string>> = {
   "console.cards.complete": "Buku besar lengkap",
   "console.cards.restore": "Titik pemulihan",
   "console.cards.restoreAt": "{balance} pada penghitung {counter}",
+  "console.cards.restoreLeavesOut": "(tanpa {op} sebesar {amount} di ujung yang belum terkonfirmasi)",
   "console.cards.denied": "Ada di daftar tolak: {reason}",
   "console.cards.notDenied": "Tidak ada di daftar tolak",
   "console.cards.block": "Blokir kartu",

@@ -178,6 +178,8 @@ export const terminalEn = {
     "The card's ledger could not be fetched. Check the number and the network.",
   "terminal.station.restoreIncomplete":
     "Some of this card's payments may not have reached the backend yet. Restore only if the card is lost for good: press Restore again to go ahead.",
+  "terminal.station.restoreUnconfirmed":
+    "The card's last write ({op}, {amount}) was never confirmed, so the restore leaves it out and writes {balance}; a supervisor settles it with the cardholder. Press Restore again to go ahead.",
 
   "terminal.operator.open": "Operator",
   "terminal.operator.pinTitle": "Operator PIN",

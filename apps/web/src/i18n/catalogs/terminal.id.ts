@@ -182,6 +182,8 @@ export const terminalId: Readonly<Record<keyof typeof terminalEn, string>> = {
   "terminal.station.restoreFailed": "Buku besar kartu tidak dapat diambil. Periksa nomor dan jaringan.",
   "terminal.station.restoreIncomplete":
     "Sebagian pembayaran kartu ini mungkin belum sampai ke server. Pulihkan hanya jika kartu benar-benar hilang: tekan Pulihkan sekali lagi untuk melanjutkan.",
+  "terminal.station.restoreUnconfirmed":
+    "Penulisan terakhir kartu ({op}, {amount}) tidak pernah terkonfirmasi, jadi pemulihan tidak menyertakannya dan menulis {balance}; supervisor menyelesaikannya bersama pemegang kartu. Tekan Pulihkan sekali lagi untuk melanjutkan.",
 
   "terminal.operator.open": "Operator",
   "terminal.operator.pinTitle": "PIN operator",

@@ -3,8 +3,9 @@
 import { CARD_STATUSES, type CardStatus } from "@tessera/protocol";
 import type { TerminalEngine } from "@tessera/terminal-engine";
 import { useState } from "react";
-import { type MessageKey, useI18n } from "../../i18n/index.ts";
+import { useI18n } from "../../i18n/index.ts";
 import { type CurrencyInfo, formatMoney } from "../money.ts";
+import { type RestoreWarning, restoreFigures, restoreWarnings } from "../restore-check.ts";
 import type { TapRunner } from "../useTapRunner.ts";
 import { cardStatusKey } from "../words.ts";
 
@@ -28,30 +29,32 @@ export function StationScreen({
   const { t, locale } = useI18n();
   const [blockReason, setBlockReason] = useState<Exclude<CardStatus, "active">>("blocked_lost");
   const [restoreId, setRestoreId] = useState("");
-  const [restoreError, setRestoreError] = useState<MessageKey | null>(null);
+  const [restoreNotice, setRestoreNotice] = useState<RestoreWarning | null>(null);
   const unit = 10 ** currency.minorUnit;
 
-  // A ledger with a gap or an unsettled write may still be missing events from other terminals: the
-  // operator is told so, and a second press of Restore for the same card goes ahead (docs/operations.md).
-  const [incompleteFor, setIncompleteFor] = useState<string | null>(null);
+  // The operator is told what a restore may miss or leave out (restore-check.ts), and a second press of
+  // Restore for the same card and figures goes ahead (docs/operations.md).
+  const [warnedFor, setWarnedFor] = useState<string | null>(null);
 
   async function restore() {
-    setRestoreError(null);
+    setRestoreNotice(null);
     const cardId = restoreId.trim().toLowerCase();
-    if (!/^[0-9a-f]{16}$/.test(cardId)) return setRestoreError("terminal.station.restoreBadId");
+    if (!/^[0-9a-f]{16}$/.test(cardId)) return setRestoreNotice({ key: "terminal.station.restoreBadId" });
     try {
       const ledger = await engine.cardLedger(cardId);
-      if (ledger.complete === false && incompleteFor !== cardId) {
-        setIncompleteFor(cardId);
-        return setRestoreError("terminal.station.restoreIncomplete");
+      const [warning] = restoreWarnings(ledger, { t, currency, locale });
+      const figures = restoreFigures(cardId, ledger);
+      if (warning && warnedFor !== figures) {
+        setWarnedFor(figures);
+        return setRestoreNotice(warning);
       }
-      setIncompleteFor(null);
+      setWarnedFor(null);
       runner.run({
         op: "reissue",
         restore: { cardId, balance: ledger.balance, counter: ledger.counter, chain: ledger.chain },
       });
     } catch {
-      setRestoreError("terminal.station.restoreFailed");
+      setRestoreNotice({ key: "terminal.station.restoreFailed" });
     }
   }
 
@@ -128,9 +131,9 @@ export function StationScreen({
         <button type="button" className="button" disabled={!online} onClick={() => void restore()}>
           {t("terminal.station.restore")}
         </button>
-        {restoreError ? (
+        {restoreNotice ? (
           <p className="notice notice-bad" role="alert">
-            {t(restoreError)}
+            {t(restoreNotice.key, restoreNotice.params)}
           </p>
         ) : null}
       </section>
