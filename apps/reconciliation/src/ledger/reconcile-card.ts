@@ -137,20 +137,15 @@ export function reconcileCard(cardId: string, input: readonly LedgerEvent[], ctx
     else if (parent) checkEdge(parent, node);
     if (e.recovered) {
       const lost = lostTo(node);
-      const atStake = lost.reduce((sum, s) => sum + s.event.amount, 0);
-      const described = lost.map((s) => `${s.event.op} ${s.event.amount} (${s.event.eventId})`).join(", ");
-      raise({
-        key: `tear_recovery:${cardId}:${e.eventId}`,
-        kind: "tear_recovery",
-        eventIds: [e.eventId, ...lost.map((s) => s.event.eventId)],
-        terminalIds: [e.terminalId, ...lost.map((s) => s.event.terminalId)],
-        counter: e.counterAfter,
-        amount: atStake,
-        detail:
+      raise(
+        tearRecovery(
+          node,
+          lost,
           lost.length > 0
-            ? `Written over a card that had rolled back after a tear; lost write(s) not booked: ${described}.`
+            ? `Written over a card that had rolled back after a tear; lost write(s) not booked: ${described(lost)}.`
             : `Written over a card that read as recovered after a tear; the write it may have replaced (counter ${e.counterAfter - 1}) has not been uploaded.`,
-      });
+        ),
+      );
     }
   }
 
@@ -161,19 +156,28 @@ export function reconcileCard(cardId: string, input: readonly LedgerEvent[], ctx
     const bypassed = (children.get(node.parent) ?? []).filter(
       (s) => s !== node && s.event.outcome === "uncertain" && childrenOf(s).length === 0,
     );
-    if (bypassed.length === 0) continue;
+    if (bypassed.length > 0)
+      raise(
+        tearRecovery(
+          node,
+          bypassed,
+          `Restored from the state before unconfirmed write(s) it may never have held; not booked: ${described(bypassed)}.`,
+        ),
+      );
+  }
+
+  /** A `tear_recovery` on `node`'s write, with the writes not booked because of it and their value at stake. */
+  function tearRecovery(node: StateNode, unbooked: readonly StateNode[], detail: string): RaisedFlag {
     const e = node.event;
-    raise({
+    return {
       key: `tear_recovery:${cardId}:${e.eventId}`,
       kind: "tear_recovery",
-      eventIds: [e.eventId, ...bypassed.map((s) => s.event.eventId)],
-      terminalIds: [e.terminalId, ...bypassed.map((s) => s.event.terminalId)],
+      eventIds: [e.eventId, ...unbooked.map((s) => s.event.eventId)],
+      terminalIds: [e.terminalId, ...unbooked.map((s) => s.event.terminalId)],
       counter: e.counterAfter,
-      amount: bypassed.reduce((sum, s) => sum + s.event.amount, 0),
-      detail: `Restored from the state before unconfirmed write(s) it may never have held; not booked: ${bypassed
-        .map((s) => `${s.event.op} ${s.event.amount} (${s.event.eventId})`)
-        .join(", ")}.`,
-    });
+      amount: unbooked.reduce((sum, s) => sum + s.event.amount, 0),
+      detail,
+    };
   }
 
   function checkIssue(node: StateNode): void {
@@ -420,6 +424,9 @@ function restoreBasis(head: StateNode, before: StateNode | undefined): RestoreBa
       : null,
   };
 }
+
+const described = (nodes: readonly StateNode[]) =>
+  nodes.map((s) => `${s.event.op} ${s.event.amount} (${s.event.eventId})`).join(", ");
 
 /** A write over a recovered card skips one counter so the state that may have been lost keeps its number. */
 function isTearRecovery(node: StateNode, parent: StateNode): boolean {
