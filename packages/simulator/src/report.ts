@@ -142,6 +142,10 @@ export interface SimulationReport {
 
 const pad = (text: string | number, width: number) => String(text).padStart(width);
 
+/** Value tears put back on cards (an undone debit) or took off them (an undone top-up), as a term of the sum. */
+const byTears = (value: number) =>
+  value < 0 ? `− ${-value} taken back by tears` : `+ ${value} given back by tears`;
+
 /** The human summary printed at the end of a run. */
 export function formatSummary(report: SimulationReport): string {
   const { taps, conservation: c, events, tears: t } = report;
@@ -169,7 +173,7 @@ export function formatSummary(report: SimulationReport): string {
       .map(([reason, n]) => `    ${reason.padEnd(40)}${pad(n, 7)}`),
     `Events    uploaded ${events.uploaded}, left in outboxes ${events.leftInOutboxes}, answers lost on the way back ${events.lostAnswers}, failed uploads retried ${events.failedUploads}`,
     "",
-    `Conservation ${c.ok ? "OK" : "BROKEN"}: cards ${c.cards}, ledger ${c.ledger}, expected ${c.expected} (top-ups ${c.topups} − debits ${c.debits} + ${c.recoveredByTears} given back by tears)`,
+    `Conservation ${c.ok ? "OK" : "BROKEN"}: cards ${c.cards}, ledger ${c.ledger}, expected ${c.expected} (top-ups ${c.topups} − debits ${c.debits} ${byTears(c.recoveredByTears)})`,
     `  ${c.checkedCards} cards compared one by one (${c.restoredCards} of them restored at a station after a tear); ${c.attackedCards} cards written by attacks reported below`,
     `  ${c.undoneWrites} writes undone by tears, ${c.undoneWritesFlagged} of them in a tear_recovery flag; ${c.leftOutByRestores} unconfirmed writes left out by restores, ${c.leftOutByRestoresFlagged} of them in a tear_recovery flag`,
     ...c.mismatches
