@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import type { CardView } from "../src/routes/cards/schemas.ts";
 import { issueCard } from "./support/cards.ts";
 import { askAuthorisation, call, getJson, ORIGIN, terminalHeaders, uploadOk } from "./support/http.ts";
-import { setupTerminal, type TerminalSetup, tap, testScheme } from "./support/scheme.ts";
+import { setupTerminal, type TerminalSetup, tap, testScheme, unconfirmedTap } from "./support/scheme.ts";
 
 interface Granted {
   authorisationId: string;
@@ -143,23 +143,17 @@ describe("online authorisations of pay-outs and restores", () => {
     expect(openKinds(await card(lost.cardId))).toEqual([]);
   });
 
-  it("restores a card a torn write left unreadable from before that write, and flags the write it drops", async () => {
+  it("restores a card whose last write was never confirmed from before that write, and flags the write it leaves out", async () => {
     const scheme = await testScheme();
     const station = await setupTerminal("trm_station_a");
     const pos = await setupTerminal("trm_pos_a");
     const lost = await issueCard(scheme, station, { topup: 3_200 });
-    // The till's write tears; the card reads as nothing after it, so the till cannot settle its tap.
-    const torn = await tap(
-      scheme,
-      pos,
-      lost.card,
-      { op: "debit", amount: 450 },
-      { write: { tear: { atPage: 0, model: "cut" } } },
-    );
-    expect(torn).toMatchObject({ torn: true, event: { outcome: "uncertain" } });
+    // The till's write tears and the card never comes back to it (it reads as nothing, or is lost): the tap
+    // goes home unconfirmed.
+    const torn = await unconfirmedTap(scheme, pos, lost.card, { op: "debit", amount: 450 });
     await uploadOk(station, lost.events);
-    await uploadOk(pos, [torn.event]);
-    expect(await card(lost.cardId)).toMatchObject({ balance: 2_750, headEventId: torn.event.id });
+    await uploadOk(pos, [torn]);
+    expect(await card(lost.cardId)).toMatchObject({ balance: 2_750, headEventId: torn.id });
 
     const restore = await restoreView(station, lost.cardId);
     const issuedHead = lost.events.at(-1)!.card;
@@ -167,7 +161,7 @@ describe("online authorisations of pay-outs and restores", () => {
       balance: 3_200,
       counter: issuedHead.counterAfter,
       chain: issuedHead.chainAfter,
-      unconfirmed: { eventId: torn.event.id, op: "debit", amount: 450, balanceAfter: 2_750 },
+      unconfirmed: { eventId: torn.id, op: "debit", amount: 450, balanceAfter: 2_750 },
       complete: true,
     });
     // The head's figures are not what a restore is authorised for.
@@ -175,7 +169,7 @@ describe("online authorisations of pay-outs and restores", () => {
       op: "reissue",
       cardId: lost.cardId,
       amount: 2_750,
-      counter: torn.event.card.counterAfter,
+      counter: torn.card.counterAfter,
     });
     expect(await refusal(head)).toMatchObject({ status: 403, code: "reissue_not_authorised" });
 
@@ -198,7 +192,7 @@ describe("online authorisations of pay-outs and restores", () => {
       headEventId: reissue.event.id,
       restore: { unconfirmed: null },
     });
-    expect(after.entries.find((e) => e.eventId === torn.event.id)?.settlement).toBe("superseded");
+    expect(after.entries.find((e) => e.eventId === torn.id)?.settlement).toBe("superseded");
     expect(after.flags.map((f) => [f.kind, f.state, f.amount])).toEqual([["tear_recovery", "open", 450]]);
   });
 

@@ -207,6 +207,21 @@ export async function tap(
   return { event, torn };
 }
 
+/**
+ * A write torn before it changes anything: the card keeps its state, and the terminal, which cannot confirm
+ * the write, records the tap as `uncertain` (as it uploads one whose card never came back).
+ */
+export async function unconfirmedTap(
+  scheme: TestScheme,
+  setup: TerminalSetup,
+  card: VirtualNtag,
+  request: OperationRequest,
+): Promise<TerminalEvent> {
+  const torn = await tap(scheme, setup, card, request, { write: { tear: { atPage: 0, model: "cut" } } });
+  if (!torn.torn || torn.event.outcome !== "uncertain") throw new Error("the write was not left unconfirmed");
+  return torn.event;
+}
+
 /** Signs an event again with the terminal's device key (for tests that make a terminal lie). */
 export async function resign(setup: TerminalSetup, event: Record<string, unknown>): Promise<TerminalEvent> {
   const { sig: _sig, ...fields } = event;
