@@ -25,6 +25,7 @@ import {
 import { type Tear, VirtualCardTransport, VirtualNtag } from "@tessera/protocol/virtual-card";
 import type { Endpoints, TapResult } from "@tessera/terminal-engine";
 import {
+  type BookedWrite,
   bookedWrite,
   CardBook,
   chipStateOf,
@@ -690,6 +691,8 @@ export async function runSimulation(
   const [ledger, flags] = await Promise.all([operator.cards(), operator.flags()]);
   const ledgerById = new Map(ledger.map((c) => [c.cardId, c.balance]));
   const tearRecoveries = flags.filter((f) => f.kind === "tear_recovery");
+  const inTearRecovery = (card: SimCard, write: BookedWrite) =>
+    tearRecoveries.some((f) => f.cardId === card.cardId && f.eventIds.includes(write.eventId));
   const conservation: Conservation = {
     ok: true,
     cards: 0,
@@ -737,15 +740,13 @@ export async function runSimulation(
     for (const undone of book.undone) {
       conservation.undoneWrites++;
       // Value a tear gave back is accounted for only if reconciliation reports the write it undid.
-      if (tearRecoveries.some((f) => f.cardId === card.cardId && f.eventIds.includes(undone.eventId)))
-        conservation.undoneWritesFlagged++;
+      if (inTearRecovery(card, undone)) conservation.undoneWritesFlagged++;
       else notes.push(`${undone.op} ${undone.eventId}, undone by a tear, is in no tear_recovery flag`);
     }
     for (const left of book.leftOutByRestores) {
       conservation.leftOutByRestores++;
       // A restore that leaves out an unconfirmed write is accounted for only if reconciliation flags it.
-      if (tearRecoveries.some((f) => f.cardId === card.cardId && f.eventIds.includes(left.eventId)))
-        conservation.leftOutByRestoresFlagged++;
+      if (inTearRecovery(card, left)) conservation.leftOutByRestoresFlagged++;
       else notes.push(`${left.op} ${left.eventId}, left out by a restore, is in no tear_recovery flag`);
     }
     if (onCard !== book.expected || inLedger !== book.expected || notes.length > 0)

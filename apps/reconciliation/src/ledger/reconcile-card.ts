@@ -82,6 +82,8 @@ export function reconcileCard(cardId: string, input: readonly LedgerEvent[], ctx
   for (const siblings of children.values()) siblings.sort(byCounterThenChain);
   const childrenOf = (node: StateNode) => children.get(node.chain) ?? [];
   const parentOf = (node: StateNode) => nodes.get(node.parent);
+  /** An unconfirmed write nothing was written over: nothing shows it ever reached the card. */
+  const unlanded = (node: StateNode) => node.event.outcome === "uncertain" && childrenOf(node).length === 0;
 
   const deepest = new Map<string, number>();
   const subtreeMax = (node: StateNode): number => {
@@ -147,15 +149,10 @@ export function reconcileCard(cardId: string, input: readonly LedgerEvent[], ctx
         ),
       );
     }
-  }
-
-  // A restore from the state before an unconfirmed write that nothing was written over: the write is not
-  // booked, and the operator checks with the cardholder whether it was paid for.
-  for (const node of nodes.values()) {
-    if (node.event.op !== "reissue" || !nodes.has(node.parent)) continue;
-    const bypassed = (children.get(node.parent) ?? []).filter(
-      (s) => s !== node && s.event.outcome === "uncertain" && childrenOf(s).length === 0,
-    );
+    // A restore from the state before an unconfirmed write that nothing was written over: the write is not
+    // booked, and the operator checks with the cardholder whether it was paid for.
+    const bypassed =
+      e.op === "reissue" && parent ? childrenOf(parent).filter((s) => s !== node && unlanded(s)) : [];
     if (bypassed.length > 0)
       raise(
         tearRecovery(
@@ -216,10 +213,10 @@ export function reconcileCard(cardId: string, input: readonly LedgerEvent[], ctx
     if (parent) {
       // An unconfirmed write that nothing was written over, beside one that was: it never reached the card
       // (the terminal said so at the time); not booked, and no clone.
-      const unlanded = kids.filter((k) => k.event.outcome === "uncertain" && childrenOf(k).length === 0);
-      const landed = kids.filter((k) => !unlanded.includes(k));
-      if (unlanded.length > 0 && landed.length > 0) {
-        for (const k of unlanded) mark(k, "superseded");
+      const notLanded = kids.filter(unlanded);
+      const landed = kids.filter((k) => !notLanded.includes(k));
+      if (notLanded.length > 0 && landed.length > 0) {
+        for (const k of notLanded) mark(k, "superseded");
         if (landed.length === 1) return landed[0]!;
         kids = landed;
       }
@@ -384,7 +381,7 @@ export function reconcileCard(cardId: string, input: readonly LedgerEvent[], ctx
   });
   const head = path.at(-1) ?? roots[0]!;
   return {
-    restore: restoreBasis(head, childrenOf(head).length === 0 ? path.at(-2) : undefined),
+    restore: restoreBasis(head, unlanded(head) ? path.at(-2) : undefined),
     cardId,
     balance: head.event.balanceAfter,
     counter: head.event.counterAfter,
@@ -401,12 +398,12 @@ export function reconcileCard(cardId: string, input: readonly LedgerEvent[], ctx
 }
 
 /**
- * The state a station restores from: the head, or `before` (the state the head was written over, passed only
- * when nothing was written over the head) when the head is an unconfirmed write.
+ * The state a station restores from: the head, or `before` — passed only when the head is an unconfirmed
+ * write nothing was written over — when it is the state the head was written over.
  */
 function restoreBasis(head: StateNode, before: StateNode | undefined): RestoreBasis {
   const e = head.event;
-  const unconfirmed = e.outcome === "uncertain" && before !== undefined && before.chain === head.parent;
+  const unconfirmed = before !== undefined && before.chain === head.parent;
   const basis = unconfirmed ? before : head;
   return {
     balance: basis.event.balanceAfter,

@@ -51,13 +51,7 @@ export const getCard: RouteHandler<typeof getCardRoute, ReconciliationEnv> = asy
       complete: ledger.gaps.length === 0 && ledger.entries.every((e) => e.settlement !== "pending"),
       eventCount: ledger.eventCount,
       lastWrittenAt: ledger.lastWrittenAt,
-      restore: {
-        cardId,
-        balance: ledger.restore.balance,
-        counter: ledger.restore.counter,
-        chain: ledger.restore.chain,
-        unconfirmed: ledger.restore.unconfirmed,
-      },
+      restore: { cardId, ...ledger.restore },
       gaps: ledger.gaps,
       entries: ledger.entries,
       history: settled
