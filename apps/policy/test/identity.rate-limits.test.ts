@@ -15,6 +15,9 @@ import { auditEntries, bodyOf, bootstrap, CONSOLE_ORIGIN, call, json, problemOf 
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** A test that may first wait out the rest of a limiter window (up to its need) gets time for that wait. */
+const WINDOW_WAIT_TIMEOUT = 30_000;
+
 /**
  * Locally the binding's windows start on multiples of the period (wall clock), so a test that must fit a
  * whole run of attempts into one window first waits out a window that is about to end.
@@ -55,7 +58,9 @@ describe("rate limits on the identity endpoints", () => {
     expect(restated.sort(byName)).toEqual(declared.sort(byName));
   });
 
-  it("refuse the attempt past the limit from one address with 429 and Retry-After, store nothing, and note the lockout once", async () => {
+  it("refuse the attempt past the limit from one address with 429 and Retry-After, store nothing, and note the lockout once", {
+    timeout: WINDOW_WAIT_TIMEOUT,
+  }, async () => {
     const { limit, periodSeconds } = RATE_LIMITS.passkeyClient;
     await roomInWindow(periodSeconds, 4000);
     const address = randomAddress();
@@ -92,7 +97,9 @@ describe("rate limits on the identity endpoints", () => {
     expect(await bodyOf(signedIn)).toMatchObject({ kind: "user", role: "auditor", via: "session" });
   });
 
-  it("count sign-in answers per address before validating them", async () => {
+  it("count sign-in answers per address before validating them", {
+    timeout: WINDOW_WAIT_TIMEOUT,
+  }, async () => {
     const { limit, periodSeconds } = RATE_LIMITS.passkeyClient;
     await roomInWindow(periodSeconds, 4000);
     const address = randomAddress();
@@ -105,7 +112,9 @@ describe("rate limits on the identity endpoints", () => {
     expect((await call("/v1/sessions", json("POST", {}, fromAddress(randomAddress())))).status).toBe(422);
   });
 
-  it("count registration starts per address, with unknown invitations too", async () => {
+  it("count registration starts per address, with unknown invitations too", {
+    timeout: WINDOW_WAIT_TIMEOUT,
+  }, async () => {
     const { limit, periodSeconds } = RATE_LIMITS.passkeyClient;
     await roomInWindow(periodSeconds, 4000);
     const address = randomAddress();
@@ -115,7 +124,9 @@ describe("rate limits on the identity endpoints", () => {
     await expectRateLimited(await guess(), periodSeconds);
   });
 
-  it("count each invitation's registration steps from every address, leaving its challenge and other invitations alone", async () => {
+  it("count each invitation's registration steps from every address, leaving its challenge and other invitations alone", {
+    timeout: WINDOW_WAIT_TIMEOUT,
+  }, async () => {
     const { limit, periodSeconds } = RATE_LIMITS.passkeyInvitation;
     await roomInWindow(periodSeconds, 8000);
     const invitation = await invite();
@@ -162,7 +173,9 @@ describe("rate limits on the identity endpoints", () => {
     expect(challenge).not.toBeNull();
   });
 
-  it("answer repeated failed bearer credentials from one address with 429, and only them", async () => {
+  it("answer repeated failed bearer credentials from one address with 429, and only them", {
+    timeout: WINDOW_WAIT_TIMEOUT,
+  }, async () => {
     const { limit, periodSeconds } = RATE_LIMITS.bearerFailures;
     await roomInWindow(periodSeconds, 8000);
     const address = randomAddress();
