@@ -17,7 +17,9 @@ const PUBLIC_ROUTES = [
 ].sort();
 
 describe("the policy Worker's route table", () => {
-  it("declares every route's access, and every non-public route refuses missing and lacking credentials", async () => {
+  it("declares every route's access, and every non-public route refuses missing and lacking credentials", {
+    timeout: 60_000,
+  }, async () => {
     const document = (await (await call("/openapi.json")).json()) as Parameters<
       typeof walkRouteAccess
     >[0]["document"];
